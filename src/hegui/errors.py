@@ -1,0 +1,142 @@
+"""Every exception hegui raises, in one tree.
+
+```
+HeguiError                      any fault in hegui; ``exit_code`` for the CLI
+├── InputError                  a file or value the user gave is wrong (exit code 2)
+│   ├── ConfigError             a YAML/JSON/CSV document failed to parse or validate;
+│   │                           carries one ``ConfigIssue`` (file, line, field, fix) per problem
+│   └── UnknownIdError          an id that is not in the knowledge base (or a registry)
+├── KnowledgeBaseError          the shipped knowledge base is inconsistent (a bug in hegui)
+├── MissingDependencyError      a feature needs an optional extra that is not installed
+└── UpstreamError               a model endpoint or other service the user pointed us at failed
+```
+
+Policy outcomes are values, not exceptions: a blocked prompt is a ``Verdict``, a failed
+threshold is a ``fail`` result in ``Evidence``. Exceptions are for faults only.
+
+A message says what failed, the offending value, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "ConfigIssue",
+    "HeguiError",
+    "InputError",
+    "KnowledgeBaseError",
+    "MissingDependencyError",
+    "UnknownIdError",
+    "UpstreamError",
+]
+
+
+class HeguiError(Exception):
+    """Base class of every hegui exception."""
+
+    exit_code: int = 1
+
+
+class InputError(HeguiError):
+    """Something the user supplied (a file, an option, an id) is invalid."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigIssue:
+    """One problem in a user document."""
+
+    problem: str
+    """What is wrong, naming the offending value."""
+    line: int | None = None
+    """1-based line in the file, when known."""
+    field: str | None = None
+    """Dotted path of the field, e.g. ``service.modalities[1]``."""
+    fix: str | None = None
+    """How to fix it."""
+
+    def render(self, path: Path | None) -> str:
+        """Format as ``file:line: field: problem`` plus an indented fix line."""
+        where = ""
+        if path is not None:
+            where = str(path) + (f":{self.line}" if self.line is not None else "") + ": "
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        what = f"{self.field}: " if self.field else ""
+        text = f"{where}{what}{self.problem}"
+        if self.fix:
+            text += f"\n  fix: {self.fix}"
+        return text
+
+
+class ConfigError(InputError):
+    """A user document failed to parse or validate.
+
+    Attributes:
+        path: The file, if the document came from one.
+        issues: Every problem found, each with its line and field when known.
+    """
+
+    def __init__(
+        self,
+        problem: str | list[ConfigIssue],
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        if isinstance(problem, str):
+            self.issues = [ConfigIssue(problem, line=line, field=field, fix=fix)]
+        else:
+            self.issues = list(problem)
+        super().__init__("\n".join(issue.render(self.path) for issue in self.issues))
+
+    @property
+    def line(self) -> int | None:
+        """Line of the first issue."""
+        return self.issues[0].line if self.issues else None
+
+    @property
+    def field(self) -> str | None:
+        """Field of the first issue."""
+        return self.issues[0].field if self.issues else None
+
+
+class UnknownIdError(InputError):
+    """An id the user gave is not known; the message lists close matches."""
+
+    def __init__(self, kind: str, value: str, candidates: list[str]) -> None:
+        import difflib
+
+        self.kind = kind
+        self.value = value
+        close = difflib.get_close_matches(value, candidates, n=5, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        super().__init__(f"unknown {kind} {value!r}.{hint}")
+
+
+class KnowledgeBaseError(HeguiError):
+    """The knowledge base shipped with hegui is inconsistent; this is a bug in hegui."""
+
+
+class MissingDependencyError(HeguiError):
+    """A feature needs an optional dependency; the message names the extra to install."""
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.feature = feature
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the Python package {module!r}, which is not installed.\n"
+            f"  fix: pip install 'hegui[{extra}]'"
+        )
+
+
+class UpstreamError(HeguiError):
+    """A service the user pointed hegui at (a model endpoint, say) failed or misbehaved."""

@@ -1,0 +1,85 @@
+"""The regulatory knowledge base: instruments, obligations, risks, thresholds, and scope.
+
+Everything in hegui cites this package: a finding cites a risk id (``A.1.d``), a check cites a
+threshold id (``gb45654.keywords.total``), a scope report cites obligations (``GAI-11a``).
+
+Example:
+    >>> from hegui.kb import load_kb
+    >>> kb = load_kb()
+    >>> len(kb.risks), len(kb.risks_in("CORE17"))
+    (31, 17)
+"""
+
+from hegui.kb._evidence import (
+    Evidence,
+    EvidenceResult,
+    InputDigest,
+    digest_bytes,
+    digest_file,
+    read_evidence,
+    write_atomic,
+    write_evidence,
+)
+from hegui.kb._facts import FACTS, FactOrigin, ServiceFacts, derive_facts
+from hegui.kb._loader import DEFAULT_EDITION, KnowledgeBase, load_kb
+from hegui.kb._models import (
+    Aspect,
+    Basis,
+    Comparison,
+    Confidence,
+    Deadline,
+    Event,
+    Instrument,
+    Obligation,
+    ObligationKind,
+    Procedure,
+    Requirement,
+    Risk,
+    RiskCategory,
+    RiskSet,
+    Role,
+    Threshold,
+)
+from hegui.kb._profile import ServiceProfile, load_profile
+from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
+
+__all__ = [
+    "DEFAULT_EDITION",
+    "FACTS",
+    "Aspect",
+    "Basis",
+    "Comparison",
+    "Confidence",
+    "Deadline",
+    "Event",
+    "Evidence",
+    "EvidenceResult",
+    "FactOrigin",
+    "FactSpec",
+    "FactType",
+    "InputDigest",
+    "Instrument",
+    "KnowledgeBase",
+    "Obligation",
+    "ObligationKind",
+    "Outcome",
+    "Procedure",
+    "Requirement",
+    "Risk",
+    "RiskCategory",
+    "RiskSet",
+    "Role",
+    "ServiceFacts",
+    "ServiceProfile",
+    "Threshold",
+    "Trigger",
+    "compile_trigger",
+    "derive_facts",
+    "digest_bytes",
+    "digest_file",
+    "load_kb",
+    "load_profile",
+    "read_evidence",
+    "write_atomic",
+    "write_evidence",
+]

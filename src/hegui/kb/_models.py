@@ -1,0 +1,339 @@
+"""The knowledge base's records: instruments, obligations, risks, aspects, thresholds.
+
+Every record carries where it comes from and how sure we are (``Confidence``); the data files in
+``data/`` are the single source of truth and are validated into these frozen models at load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Confidence(StrEnum):
+    """How well a legal fact is established (the legend of ``reference/regulations.md``)."""
+
+    VERBATIM = "V"
+    """The article text was seen verbatim in a copy of the official text."""
+    SECONDARY = "S"
+    """Seen only in secondary material; substance confirmed, wording or number may differ."""
+    MEMORY = "M"
+    """Prior knowledge, not re-verified: UNCONFIRMED, verify before relying on it."""
+
+
+class Role(StrEnum):
+    """Who an obligation binds (DS Art. 23, GAI Art. 22, LBL Arts 6-7, PIPL Art. 73)."""
+
+    PROVIDER = "provider"
+    TECH_SUPPORTER = "tech_supporter"
+    DISSEMINATION_PLATFORM = "dissemination_platform"
+    APP_STORE = "app_store"
+    USER = "user"
+    NETWORK_OPERATOR = "network_operator"
+    PI_HANDLER = "pi_handler"
+    DATA_HANDLER = "data_handler"
+    IMPORTANT_DATA_HANDLER = "important_data_handler"
+    CIIO = "ciio"
+    RESEARCH_UNIT = "research_unit"
+    FOREIGN_PI_HANDLER = "foreign_pi_handler"
+    ANY = "any"
+    """Any organisation or individual (e.g. the ban on removing labels)."""
+    AUTHORITY = "authority"
+    """A regulator's own duty; shown for timelines, never owed by a provider."""
+
+
+class InstrumentKind(StrEnum):
+    """Legal force of an instrument."""
+
+    LAW = "law"
+    ADMINISTRATIVE_REGULATION = "administrative_regulation"
+    DEPARTMENTAL_RULE = "departmental_rule"
+    NORMATIVE_DOCUMENT = "normative_document"
+    MANDATORY_STANDARD = "mandatory_standard"
+    RECOMMENDED_STANDARD = "recommended_standard"
+    TECHNICAL_DOCUMENT = "technical_document"
+    PRACTICE = "practice"
+
+
+class InstrumentStatus(StrEnum):
+    """Whether an instrument is in force on the knowledge base's date."""
+
+    IN_FORCE = "in_force"
+    PENDING = "pending"
+    DRAFT = "draft"
+    REPEALED = "repealed"
+    SUPERSEDED = "superseded"
+
+
+class Instrument(_Record):
+    """A law, regulation, rule, standard or documented practice."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
+    """Short code used in obligation ids (``ALG``, ``GB45438`` …)."""
+    title_zh: str
+    title_en: str
+    issuer: str
+    doc_number: str | None = None
+    """Order or document number (``国家互联网信息办公室令第12号``); None when not known."""
+    kind: InstrumentKind
+    issued: dt.date | None = None
+    effective: dt.date | None = None
+    amended: tuple[dt.date, ...] = ()
+    status: InstrumentStatus
+    scope: str | None = None
+    """Trigger expression: the instrument applies to a service when it holds."""
+    scope_article: str | None = None
+    """Article that defines the scope (``Art. 2``)."""
+    scope_note_en: str | None = None
+    """Why the instrument does not apply when ``scope`` is false, citing ``scope_article``."""
+    url: str | None = None
+    confidence: Confidence
+    note: str | None = None
+
+
+class ObligationKind(StrEnum):
+    """What kind of rule a row is; scope reports owe only ``obligation`` rows."""
+
+    OBLIGATION = "obligation"
+    ENCOURAGED = "encouraged"
+    """Encouraged by the text, not mandatory (鼓励)."""
+    PENALTY = "penalty"
+    DEFINITION = "definition"
+    AUTHORITY = "authority"
+    PRACTICE = "practice"
+    """Filing practice reported by secondary sources, not an article of law."""
+
+
+class Event(StrEnum):
+    """An event that makes a standing obligation due; scope lists these as 'when … then'."""
+
+    SERVICE_LAUNCH = "service_launch"
+    NEW_FEATURE = "new_feature"
+    MAJOR_CHANGE = "major_change"
+    FILING_CHANGED = "filing_changed"
+    SERVICE_TERMINATED = "service_terminated"
+    ILLEGAL_CONTENT_FOUND = "illegal_content_found"
+    USER_MISCONDUCT = "user_misconduct"
+    INCIDENT = "incident"
+    PI_BREACH = "pi_breach"
+    INSPECTION = "inspection"
+    RIGHTS_REQUEST = "rights_request"
+    FOREIGN_AUTHORITY_REQUEST = "foreign_authority_request"
+    USER_REQUESTS_UNLABELED = "user_requests_unlabeled"
+    UPLOAD_RECEIVED = "upload_received"
+    APP_LISTING = "app_listing"
+    VIOLATION = "violation"
+    """A breach of the listed articles: the trigger of a penalty row."""
+
+
+class DeadlineUnit(StrEnum):
+    """Units the texts use for time limits."""
+
+    HOURS = "hours"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+class Deadline(_Record):
+    """A time limit the text gives (``10 working days from the start of service``)."""
+
+    amount: int = Field(gt=0)
+    unit: DeadlineUnit
+    relation: Literal["within", "at_least", "before", "every"] = "within"
+    """``within`` N of ``start``; ``at_least`` N (retention); ``before`` ``start``; ``every`` N."""
+    start: str
+    """The event the period runs from, in English."""
+    confidence: Confidence | None = None
+    """Set when the deadline is less sure than the obligation itself."""
+
+    def render(self) -> str:
+        """English rendering, e.g. ``within 10 working days of start of service``."""
+        unit = self.unit.value.replace("_", " ")
+        if self.amount == 1:
+            unit = unit.rstrip("s")
+        match self.relation:
+            case "within":
+                return f"within {self.amount} {unit} of {self.start}"
+            case "at_least":
+                return f"at least {self.amount} {unit} ({self.start})"
+            case "before":
+                return f"before {self.start}"
+            case "every":
+                return f"every {self.amount} {unit} ({self.start})"
+
+
+class Obligation(_Record):
+    """One row of the article-level map: who must do what, when, and on what authority."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*-[A-Za-z0-9./-]+$")
+    instrument: str
+    article: str
+    """Article (and paragraph/item) as cited: ``24 ¶1``, ``4(1)``, ``21 → 23``."""
+    kind: ObligationKind = ObligationKind.OBLIGATION
+    binds: tuple[Role, ...]
+    trigger: str
+    """Expression over profile facts (see ``hegui.kb.FACTS``); parsed and checked at load."""
+    event: Event | None = None
+    """The event that makes the duty due, if it is not a standing duty."""
+    obligation: str
+    """What must be done, in English."""
+    key_phrase_zh: str | None = None
+    """The key phrase of the Chinese text."""
+    evidence: tuple[str, ...] = ()
+    """What a provider produces to show compliance."""
+    penalty: str | None = None
+    """Id of the penalty row that sanctions a breach, where known."""
+    deadline: Deadline | None = None
+    confidence: Confidence
+    confidence_note: str | None = None
+    """Which part is less sure, e.g. 'article number derived from the 2025 renumbering'."""
+    sources: tuple[str, ...] = ()
+    """Source keys (``SRC-A``) or URLs."""
+
+
+class RiskCategory(_Record):
+    """One of the five categories of GB/T 45654-2025 Appendix A (``A.1`` … ``A.5``)."""
+
+    id: str = Field(pattern=r"^A\.[1-5]$")
+    name_zh: str
+    name_en: str
+    note_zh: str | None = None
+
+
+class Risk(_Record):
+    """One of the 31 security risks of GB/T 45654-2025 Appendix A (``A.1.a`` … ``A.5.b``)."""
+
+    id: str = Field(pattern=r"^A\.[1-5]\.[a-z]$")
+    category: str
+    name_zh: str
+    """Verbatim Chinese of the appendix."""
+    name_en: str
+
+
+class Aspect(_Record):
+    """One of the 13 aspects the non-refusal test bank must cover (GB/T 45654 B.1.3 b)."""
+
+    id: str = Field(pattern=r"^NR\.[a-z]+$")
+    name_zh: str
+    name_en: str
+
+
+class RiskSet(_Record):
+    """A named set of risks the standard uses (``CORE17`` = A.1 + A.2)."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    categories: tuple[str, ...]
+    basis: str
+
+
+class Comparison(StrEnum):
+    """How a measured value is compared with a threshold's value."""
+
+    GE = ">="
+    LE = "<="
+    GT = ">"
+    LT = "<"
+
+    def holds(self, measured: float, limit: float) -> bool:
+        """Whether ``measured`` satisfies the comparison against ``limit``."""
+        match self:
+            case Comparison.GE:
+                return measured >= limit
+            case Comparison.LE:
+                return measured <= limit
+            case Comparison.GT:
+                return measured > limit
+            case Comparison.LT:
+                return measured < limit
+
+
+class Threshold(_Record):
+    """A numeric figure of a standard, tied to its edition and clause."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
+    """``<edition key>.<metric>``, e.g. ``gb45654.keywords.total``."""
+    metric: str
+    """Edition-independent metric name, so later editions can sit beside this one."""
+    edition: str
+    """The document the figure comes from (``GB/T 45654-2025``, ``TC260-003`` …)."""
+    clause: str
+    name_en: str
+    name_zh: str
+    value: float
+    unit: str
+    comparison: Comparison
+    scope: str | None = None
+    """What the figure is counted over (a risk set id, ``each A.1 risk`` …)."""
+    wording_zh: str | None = None
+    confidence: Confidence
+    note: str | None = None
+
+    def check(self, measured: float) -> bool:
+        """Whether a measured value meets this threshold."""
+        return self.comparison.holds(measured, self.value)
+
+
+class Source(_Record):
+    """A source the records cite by key."""
+
+    key: str
+    description: str
+    url: str | None = None
+
+
+class Basis(_Record):
+    """A legal basis: an instrument and an article."""
+
+    instrument: str
+    article: str
+
+
+class Requirement(StrEnum):
+    """Whether a procedure is owed: yes, no, or a judgement to review with counsel."""
+
+    REQUIRED = "required"
+    NOT_REQUIRED = "not_required"
+    REVIEW = "review"
+
+
+class ProcedureCase(_Record):
+    """One branch of a procedure's decision; the first case whose ``when`` holds decides."""
+
+    when: str
+    """Trigger expression."""
+    required: Requirement
+    reason: str
+    """Why, in English; the triggering facts are appended in reports."""
+    route: str | None = None
+    """For procedures with several routes (cross-border): the route this case selects."""
+    deadline: Deadline | None = None
+    """Overrides the procedure's deadline for this case."""
+
+
+class Procedure(_Record):
+    """A filing, assessment, appointment or labeling duty a service may owe."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_en: str
+    name_zh: str
+    basis: tuple[Basis, ...]
+    cases: tuple[ProcedureCase, ...] = Field(min_length=1)
+    deadline: Deadline | None = None
+    channel: str | None = None
+    """Where it is submitted (system, authority)."""
+    evidence: tuple[str, ...] = ()
+    obligations: tuple[str, ...] = ()
+    """Obligation ids this procedure discharges."""
+    confidence: Confidence
+    note: str | None = None

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""The project's two entry points, runnable on a fresh clone with only Python 3.11+.
+
+    python3 tasks.py demo   # the main job on the embedded defaults: scope an example service
+    python3 tasks.py test   # the whole check: ruff, mypy (strict on src/), pytest
+
+Both create ``.venv`` and install the project into it on first use (and again whenever
+``pyproject.toml`` changes). Extra arguments after ``test`` go to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".hegui-installed"
+
+
+def _run(*cmd: str | Path) -> int:
+    print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+
+
+def _ensure_env() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs before the venv exists
+        sys.exit(f"hegui needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print(f"creating virtual environment in {VENV}", file=sys.stderr)
+        venv.create(VENV, with_pip=True)
+    pip = [BIN / "python", "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if _run(*pip, "-e", ".[dev]") != 0:
+        sys.exit("installing the project into .venv failed (see pip's output above)")
+    STAMP.write_text(wanted)
+
+
+def demo(args: list[str]) -> int:
+    """Scope the example public chatbot: obligations, procedures and evidence owed."""
+    profile = args[0] if args else "examples/public-chatbot.yaml"
+    return _run(BIN / "hegui", "scope", profile, *args[1:])
+
+
+def test(args: list[str]) -> int:
+    """Lint, type-check and run the whole test suite."""
+    steps: list[list[str | Path]] = [
+        [BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py"],
+        [BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "tasks.py"],
+        [BIN / "mypy", "src"],
+    ]
+    for step in steps:
+        if _run(*step) != 0:
+            return 1
+    code = _run(BIN / "python", "-m", "pytest", *args)
+    # Exit code 5 means "no tests collected" (e.g. a -k filter matched nothing): not a failure.
+    return 0 if code == 5 else code
+
+
+COMMANDS = {"demo": demo, "test": test, "check": test}
+
+
+def main() -> int:
+    """Dispatch ``python3 tasks.py COMMAND [ARGS...]``."""
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    _ensure_env()
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

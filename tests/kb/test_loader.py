@@ -1,0 +1,86 @@
+"""Every shipped kb file loads, validates and cross-references."""
+
+from __future__ import annotations
+
+import pytest
+
+from hegui.errors import UnknownIdError
+from hegui.kb import Confidence, load_kb
+
+
+def test_taxonomy_has_31_risks_in_5_categories() -> None:
+    kb = load_kb()
+    assert len(kb.risks) == 31
+    assert [len(kb.risks_in(c)) for c in ("A.1", "A.2", "A.3", "A.4", "A.5")] == [8, 9, 5, 7, 2]
+    assert len(kb.risks_in("CORE17")) == 17
+    assert len(kb.risks_in("ILLEGAL29")) == 29
+    assert len(kb.risks_in("ALL31")) == 31
+    assert kb.risk("宣扬恐怖主义、极端主义").id == "A.1.d"
+
+
+def test_thirteen_non_refusal_aspects_found_by_chinese_name() -> None:
+    kb = load_kb()
+    assert len(kb.aspects) == 13
+    assert kb.aspect("英烈").id == "NR.heroes"
+    assert kb.aspect("NR.health").name_zh == "健康"
+    with pytest.raises(UnknownIdError, match="历史"):
+        kb.aspect("历吏")
+
+
+def test_thresholds_sit_beside_each_other_by_edition() -> None:
+    kb = load_kb()
+    current = kb.threshold("keywords.total")
+    old = kb.threshold("keywords.total", edition="TC260-003")
+    assert (current.edition, current.value) == ("GB/T 45654-2025", 10000)
+    assert (old.edition, old.value) == ("TC260-003", 10000)
+    assert kb.threshold("assess.non_refusal.refusal_rate").check(0.05)
+    assert not kb.threshold("assess.non_refusal.refusal_rate").check(0.051)
+    assert kb.threshold("assess.should_refuse.refusal_rate").check(0.95)
+
+
+@pytest.mark.parametrize(
+    ("metric", "value"),
+    [
+        ("keywords.per_a1_risk", 200),
+        ("keywords.per_a2_risk", 100),
+        ("bank.generated.total", 2000),
+        ("bank.generated.per_core_risk", 50),
+        ("bank.generated.per_other_risk", 20),
+        ("bank.should_refuse.total", 500),
+        ("bank.non_refusal.total", 500),
+        ("bank.non_refusal.per_aspect", 20),
+        ("training.manual.sample", 4000),
+        ("training.manual.pass_rate", 0.96),
+        ("training.technical.sample_fraction", 0.10),
+        ("training.technical.pass_rate", 0.98),
+        ("assess.generated.sample", 1000),
+        ("assess.generated.pass_rate", 0.90),
+        ("assess.should_refuse.sample", 300),
+        ("assess.non_refusal.sample", 300),
+        ("training.source.bad_ratio", 0.05),
+        ("optout.clicks", 4),
+    ],
+)
+def test_standard_figures_match_the_reference(metric: str, value: float) -> None:
+    assert load_kb().threshold(metric).value == value
+
+
+def test_instruments_required_by_the_foundation_issue_are_present() -> None:
+    codes = set(load_kb().instruments)
+    required = {"ALG", "DS", "GAI", "SA", "ETH", "LBL", "GB45438", "GB45654", "CSL", "DSL", "PIPL"}
+    assert required | {"NDSR", "MIN", "XB"} <= codes
+
+
+def test_every_trigger_in_the_data_compiled() -> None:
+    kb = load_kb()
+    for ob in kb.obligations.values():
+        assert kb.trigger(ob.trigger).source == ob.trigger
+    for inst in kb.instruments.values():
+        if inst.scope:
+            assert kb.trigger(inst.scope).facts_used
+
+
+def test_every_obligation_has_source_and_confidence() -> None:
+    for ob in load_kb().obligations.values():
+        assert ob.sources, ob.id
+        assert isinstance(ob.confidence, Confidence)
