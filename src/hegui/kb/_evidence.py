@@ -31,6 +31,7 @@ __all__ = [
     "write_evidence",
 ]
 
+
 class EvidenceResult(StrEnum):
     """Outcome of a check against what it tests."""
 
