@@ -12,6 +12,8 @@ from hegui._version import __version__
 # Each module defines ``register(app)``; keep imports in these modules light (heavy libraries
 # are imported inside the command functions) so that ``hegui --help`` stays fast.
 COMMAND_MODULES = [
+    "hegui.cli.scope",
+    "hegui.cli.profile",
     "hegui.cli.kb",
 ]
 

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Record(BaseModel):
@@ -146,8 +146,8 @@ class DeadlineUnit(StrEnum):
 class Deadline(_Record):
     """A time limit the text gives (``10 working days from the start of service``)."""
 
-    amount: int = Field(gt=0)
-    unit: DeadlineUnit
+    amount: int | None = Field(default=None, gt=0)
+    unit: DeadlineUnit | None = None
     relation: Literal["within", "at_least", "before", "every"] = "within"
     """``within`` N of ``start``; ``at_least`` N (retention); ``before`` ``start``; ``every`` N."""
     start: str
@@ -155,9 +155,15 @@ class Deadline(_Record):
     confidence: Confidence | None = None
     """Set when the deadline is less sure than the obligation itself."""
 
+    @model_validator(mode="after")
+    def _period_needs_amount(self) -> Deadline:
+        if self.relation != "before" and (self.amount is None or self.unit is None):
+            raise ValueError(f"a {self.relation!r} deadline needs amount and unit")
+        return self
+
     def render(self) -> str:
-        """English rendering, e.g. ``within 10 working days of start of service``."""
-        unit = self.unit.value.replace("_", " ")
+        """English rendering, e.g. ``within 10 working days of the start of service``."""
+        unit = self.unit.value.replace("_", " ") if self.unit else ""
         if self.amount == 1:
             unit = unit.rstrip("s")
         match self.relation:
@@ -168,7 +174,8 @@ class Deadline(_Record):
             case "before":
                 return f"before {self.start}"
             case "every":
-                return f"every {self.amount} {unit} ({self.start})"
+                period = unit if self.amount == 1 else f"{self.amount} {unit}"
+                return f"every {period} ({self.start})"
 
 
 class Obligation(_Record):

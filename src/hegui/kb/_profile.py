@@ -102,11 +102,15 @@ class Provider(_Section):
     offshore: bool = False
     """Established outside the PRC while processing PRC residents' personal information."""
 
-    @field_validator("uscc")
+    @field_validator("uscc", mode="before")
     @classmethod
-    def _check_uscc(cls, value: str | None) -> str | None:
+    def _check_uscc(cls, value: object) -> str | None:
         if value is None:
             return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # YAML reads an all-digit code as a number
+        if not isinstance(value, str):
+            raise ValueError(f"USCC must be text, not {value!r}")
         from stdnum.cn import uscc
         from stdnum.exceptions import InvalidChecksum, ValidationError
 
@@ -121,8 +125,8 @@ class Provider(_Section):
             ) from None
         except ValidationError as exc:
             raise ValueError(
-                f"USCC {value!r} is not a unified social credit code ({exc}); it has "
-                "18 characters: digits and capital letters except I, O, S, V and Z"
+                f"USCC {value!r} is not a unified social credit code ({exc}); it has 18 "
+                "characters: 8 digits, then digits and capital letters except I, O, S, V and Z"
             ) from None
 
 

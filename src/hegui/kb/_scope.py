@@ -1,0 +1,310 @@
+"""The scope engine: from a service profile to the obligations, procedures and evidence owed.
+
+An obligation applies when its instrument's scope holds for the service, one of the roles it
+binds is a role the business plays, and its trigger holds. Each result carries the atoms that made
+it apply (``triggered_by``), so a compliance officer can see why, and the confidence of the
+underlying legal fact, so unconfirmed rows are visible as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hegui._version import __version__
+from hegui.kb._facts import FactOrigin, ServiceFacts, derive_facts
+from hegui.kb._loader import KnowledgeBase, load_kb
+from hegui.kb._models import (
+    Basis,
+    Confidence,
+    Event,
+    InstrumentStatus,
+    ObligationKind,
+    Requirement,
+    Role,
+)
+from hegui.kb._profile import ServiceProfile
+from hegui.kb._trigger import FactValue
+
+__all__ = [
+    "AppliedObligation",
+    "EvidenceItem",
+    "FactRow",
+    "NotApplicable",
+    "ProcedureResult",
+    "ScopeReport",
+    "effective_roles",
+    "scope",
+]
+
+# Kinds a provider owes or should know; penalties are attached to the rows they sanction,
+# definitions and authorities' own duties are not owed by anyone scoped.
+_OWED_KINDS = {ObligationKind.OBLIGATION, ObligationKind.PRACTICE, ObligationKind.ENCOURAGED}
+_REQUIRED: dict[Requirement, bool | Literal["review"]] = {
+    Requirement.REQUIRED: True,
+    Requirement.NOT_REQUIRED: False,
+    Requirement.REVIEW: "review",
+}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AppliedObligation(_Out):
+    """An obligation that applies to the service, and why."""
+
+    id: str
+    instrument: str
+    article: str
+    kind: ObligationKind
+    binds_as: tuple[Role, ...]
+    """The roles of the business through which it binds."""
+    obligation: str
+    key_phrase_zh: str | None
+    event: Event | None
+    """When set, the duty is due when this event happens."""
+    deadline: str | None
+    evidence: tuple[str, ...]
+    penalty: str | None
+    """Summary of the sanction, from the penalty row."""
+    penalty_id: str | None
+    confidence: Confidence
+    confidence_note: str | None
+    triggered_by: tuple[str, ...]
+
+
+class NotApplicable(_Out):
+    """An instrument that does not apply, and why."""
+
+    instrument: str
+    title_zh: str
+    title_en: str
+    article: str | None
+    reason: str
+    because: tuple[str, ...]
+    """The facts that decided it (those of the scope expression that were false)."""
+
+
+class ProcedureResult(_Out):
+    """A procedure and whether the service owes it."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    basis: tuple[Basis, ...]
+    required: bool | Literal["review"]
+    reason: str
+    route: str | None
+    deadline: str | None
+    channel: str | None
+    evidence: tuple[str, ...]
+    confidence: Confidence
+    note: str | None
+    triggered_by: tuple[str, ...]
+
+
+class EvidenceItem(_Out):
+    """An item of the evidence checklist, with the ids that ask for it."""
+
+    item: str
+    needed_for: tuple[str, ...]
+
+
+class FactRow(_Out):
+    """A fact's value for this profile and where it came from."""
+
+    name: str
+    value: bool | int | str | tuple[str, ...]
+    origin: FactOrigin
+    because: tuple[str, ...]
+    basis: str | None
+
+
+class ScopeReport(_Out):
+    """Everything ``hegui scope`` reports for one profile."""
+
+    schema_version: Literal[1] = 1
+    tool_version: str = __version__
+    kb_version: str
+    provider: str
+    service: str | None
+    roles: tuple[Role, ...]
+    facts: tuple[FactRow, ...]
+    obligations: tuple[AppliedObligation, ...]
+    not_applicable: tuple[NotApplicable, ...]
+    procedures: tuple[ProcedureResult, ...]
+    evidence: tuple[EvidenceItem, ...]
+    counts: dict[str, int] = Field(default_factory=dict)
+
+
+def effective_roles(facts: ServiceFacts) -> frozenset[Role]:
+    """The roles through which obligations bind this business.
+
+    The roles the profile declares, plus those the law attaches to facts: every online service is
+    a network operator and a data handler (CSL Art. 76; DSL Art. 3); PI handler when processing PI
+    (PIPL Art. 73); CIIO, important-data handler, research unit and foreign PI handler likewise.
+    """
+    roles = {Role(r) for r in facts["roles"]}  # type: ignore[union-attr]
+    roles |= {Role.NETWORK_OPERATOR, Role.DATA_HANDLER, Role.ANY}
+    for fact, role in [
+        ("processes_pi", Role.PI_HANDLER),
+        ("ciio", Role.CIIO),
+        ("important_data", Role.IMPORTANT_DATA_HANDLER),
+        ("research_rnd", Role.RESEARCH_UNIT),
+    ]:
+        if facts[fact]:
+            roles.add(role)
+    if facts["offshore"] and facts["processes_pi"]:
+        roles.add(Role.FOREIGN_PI_HANDLER)
+    return frozenset(roles)
+
+
+def _fact_rows(facts: ServiceFacts) -> tuple[FactRow, ...]:
+    from hegui.kb._facts import FACTS
+
+    rows = []
+    for name, spec in FACTS.items():
+        if name == "always":
+            continue
+        value: FactValue | tuple[str, ...] = facts[name]
+        if isinstance(value, frozenset):
+            value = tuple(sorted(value))
+        rows.append(
+            FactRow(
+                name=name,
+                value=value,
+                origin=facts.origins[name],
+                because=facts.reasons.get(name, ()),
+                basis=spec.basis,
+            )
+        )
+    return tuple(rows)
+
+
+def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeReport:
+    """Compute the obligations, procedures and evidence that ``profile`` owes."""
+    kb = kb or load_kb()
+    facts = derive_facts(profile)
+    values = facts.values
+    roles = effective_roles(facts)
+
+    in_scope: dict[str, bool] = {}
+    not_applicable: list[NotApplicable] = []
+    for inst in kb.instruments.values():
+        if inst.status in {InstrumentStatus.SUPERSEDED, InstrumentStatus.REPEALED}:
+            in_scope[inst.code] = False
+            continue
+        if inst.scope is None:
+            in_scope[inst.code] = True
+            continue
+        outcome = kb.trigger(inst.scope).evaluate(values)
+        in_scope[inst.code] = outcome.value
+        if not outcome.value:
+            not_applicable.append(
+                NotApplicable(
+                    instrument=inst.code,
+                    title_zh=inst.title_zh,
+                    title_en=inst.title_en,
+                    article=inst.scope_article,
+                    reason=inst.scope_note_en or f"scope condition {inst.scope!r} is false",
+                    because=outcome.because,
+                )
+            )
+
+    applied: list[AppliedObligation] = []
+    for ob in kb.obligations.values():
+        if ob.kind not in _OWED_KINDS or not in_scope[ob.instrument]:
+            continue
+        binds_as = tuple(r for r in ob.binds if r in roles)
+        if not binds_as:
+            continue
+        outcome = kb.trigger(ob.trigger).evaluate(values)
+        if not outcome.value:
+            continue
+        penalty = kb.obligations.get(ob.penalty) if ob.penalty else None
+        applied.append(
+            AppliedObligation(
+                id=ob.id,
+                instrument=ob.instrument,
+                article=ob.article,
+                kind=ob.kind,
+                binds_as=binds_as,
+                obligation=ob.obligation,
+                key_phrase_zh=ob.key_phrase_zh,
+                event=ob.event,
+                deadline=ob.deadline.render() if ob.deadline else None,
+                evidence=ob.evidence,
+                penalty=penalty.obligation if penalty else None,
+                penalty_id=ob.penalty,
+                confidence=ob.confidence,
+                confidence_note=ob.confidence_note,
+                triggered_by=tuple(dict.fromkeys(a for a in outcome.because if a != "always")),
+            )
+        )
+
+    procedures: list[ProcedureResult] = []
+    for proc in kb.procedures.values():
+        for case in proc.cases:
+            outcome = kb.trigger(case.when).evaluate(values)
+            if outcome.value:
+                break
+        else:  # pragma: no cover - the loader requires cases; data ends with `always`
+            continue
+        required = _REQUIRED[case.required]
+        deadline = case.deadline or proc.deadline
+        procedures.append(
+            ProcedureResult(
+                id=proc.id,
+                name_en=proc.name_en,
+                name_zh=proc.name_zh,
+                basis=proc.basis,
+                required=required,
+                reason=case.reason,
+                route=case.route,
+                deadline=deadline.render() if deadline and required is not False else None,
+                channel=proc.channel,
+                evidence=proc.evidence if required is not False else (),
+                confidence=proc.confidence,
+                note=proc.note,
+                triggered_by=tuple(a for a in outcome.because if a != "always"),
+            )
+        )
+
+    evidence = _checklist(
+        [(o.id, o.evidence) for o in applied]
+        + [(p.id, p.evidence) for p in procedures if p.required is not False]
+    )
+    by_conf = {c.value: sum(1 for o in applied if o.confidence is c) for c in Confidence}
+    counts = {
+        "obligations": len(applied),
+        "procedures_required": sum(1 for p in procedures if p.required is True),
+        "procedures_review": sum(1 for p in procedures if p.required == "review"),
+        "instruments_applicable": sum(in_scope.values()),
+        "instruments_not_applicable": len(not_applicable),
+        **{f"confidence_{k}": v for k, v in by_conf.items()},
+    }
+    return ScopeReport(
+        kb_version=kb.data_version,
+        provider=profile.provider.name,
+        service=profile.service.name,
+        roles=tuple(sorted(roles - {Role.ANY})),
+        facts=_fact_rows(facts),
+        obligations=tuple(applied),
+        not_applicable=tuple(not_applicable),
+        procedures=tuple(procedures),
+        evidence=evidence,
+        counts=counts,
+    )
+
+
+def _checklist(sources: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[EvidenceItem, ...]:
+    items: dict[str, list[str]] = {}
+    for rid, evidence in sources:
+        for item in evidence:
+            key = item.strip()
+            if key and rid not in items.setdefault(key, []):
+                items[key].append(rid)
+    return tuple(EvidenceItem(item=k, needed_for=tuple(v)) for k, v in items.items())
