@@ -88,7 +88,10 @@ def _ask(answers: StarterAnswers) -> StarterAnswers:
     )
     roles = need(
         questionary.checkbox(
-            "Roles", choices=[r.value for r in ProfileRole], default=ProfileRole.PROVIDER.value
+            "Roles",
+            choices=[
+                questionary.Choice(r.value, checked=r is ProfileRole.PROVIDER) for r in ProfileRole
+            ],
         ).ask()
     )
     genai = need(questionary.confirm("Does it generate content with AI models?").ask())
