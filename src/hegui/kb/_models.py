@@ -129,6 +129,13 @@ class Event(StrEnum):
     USER_REQUESTS_UNLABELED = "user_requests_unlabeled"
     UPLOAD_RECEIVED = "upload_received"
     APP_LISTING = "app_listing"
+    FILING_SUBMITTED = "filing_submitted"
+    """Filing materials reach the regulator: starts the regulator's own clock (ALG Art. 25)."""
+    SA_ASSESSMENT_TRIGGER = "sa_assessment_trigger"
+    """Any SA Art. 3 occasion: launch or a new function, a major technical change, a user-scale
+    jump, spread of illegal information, or a written notice from the CAC or public security."""
+    VULNERABILITY_FOUND = "vulnerability_found"
+    """A security flaw or vulnerability in a product or service is found (NDSR Art. 10)."""
     VIOLATION = "violation"
     """A breach of the listed articles: the trigger of a penalty row."""
 

@@ -1,0 +1,139 @@
+"""The obligations data against the reference map (reference/regulations.md).
+
+``ENCODED`` is the coverage guard: every row id of the reference that the knowledge base
+encodes, by instrument. ``NOT_ENCODED`` lists the reference rows deliberately left out, with
+the reason; a row that is in neither is a gap this test does not see, so both lists are kept
+beside the reference's section order.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hegui.kb import Confidence, Event, ObligationKind, Role, load_kb
+
+ENCODED: dict[str, tuple[str, ...]] = {
+    "ALG": (
+        "ALG-06", "ALG-07", "ALG-08", "ALG-09a", "ALG-09b", "ALG-10", "ALG-11", "ALG-12",
+        "ALG-13", "ALG-14", "ALG-15", "ALG-16", "ALG-17a", "ALG-17b", "ALG-17c", "ALG-18",
+        "ALG-19", "ALG-20", "ALG-21", "ALG-22", "ALG-24a", "ALG-24b", "ALG-24c", "ALG-25",
+        "ALG-26", "ALG-27", "ALG-28", "ALG-31", "ALG-32", "ALG-33",
+    ),
+    "DS": (
+        "DS-04", "DS-06a", "DS-06b", "DS-07", "DS-08", "DS-09", "DS-10a", "DS-10b", "DS-10c",
+        "DS-11", "DS-12", "DS-13", "DS-14a", "DS-14b", "DS-15a", "DS-15b", "DS-16", "DS-17a",
+        "DS-17b", "DS-18", "DS-19a", "DS-19b", "DS-19c", "DS-20", "DS-21", "DS-22", "DS-24",
+    ),
+}  # fmt: skip
+
+NOT_ENCODED: dict[str, str] = {}
+
+
+def _all_encoded() -> set[str]:
+    return {rid for ids in ENCODED.values() for rid in ids}
+
+
+def test_every_reference_row_encoded_is_present_and_nothing_else() -> None:
+    assert set(load_kb().obligations) == _all_encoded()
+
+
+@pytest.mark.parametrize("instrument", sorted(ENCODED))
+def test_rows_belong_to_their_instrument(instrument: str) -> None:
+    kb = load_kb()
+    assert [o.id for o in kb.obligations_of(instrument)] == list(ENCODED[instrument])
+
+
+def test_rows_left_out_are_absent_and_explained() -> None:
+    kb = load_kb()
+    for rid, reason in NOT_ENCODED.items():
+        assert rid not in kb.obligations
+        assert len(reason) > 20, rid
+
+
+def test_every_penalty_reference_names_a_penalty_row_of_the_same_instrument() -> None:
+    kb = load_kb()
+    referenced = [o for o in kb.obligations.values() if o.penalty is not None]
+    assert referenced
+    for ob in referenced:
+        assert ob.penalty is not None
+        target = kb.obligations[ob.penalty]
+        assert target.kind is ObligationKind.PENALTY, ob.id
+        assert target.instrument == ob.instrument, ob.id
+
+
+def test_penalty_rows_arise_on_violation_and_cite_no_further_penalty() -> None:
+    penalties = [o for o in load_kb().obligations.values() if o.kind is ObligationKind.PENALTY]
+    assert penalties
+    for ob in penalties:
+        assert ob.event is Event.VIOLATION, ob.id
+        assert ob.penalty is None, ob.id
+
+
+def test_every_obligation_names_the_evidence_a_provider_produces() -> None:
+    for ob in load_kb().obligations.values():
+        if ob.kind is ObligationKind.OBLIGATION:
+            assert ob.evidence, ob.id
+            assert all(item.strip() for item in ob.evidence), ob.id
+
+
+def test_unconfirmed_rows_say_what_is_unconfirmed() -> None:
+    for ob in load_kb().obligations.values():
+        if ob.confidence is Confidence.MEMORY:
+            assert ob.confidence_note, ob.id
+        if ob.deadline is not None and ob.deadline.confidence is Confidence.MEMORY:
+            assert ob.confidence is Confidence.MEMORY, ob.id
+
+
+def test_definitions_bind_no_one_and_authority_rows_bind_only_authorities() -> None:
+    for ob in load_kb().obligations.values():
+        if ob.kind is ObligationKind.DEFINITION:
+            assert ob.binds == (), ob.id
+        if ob.kind is ObligationKind.AUTHORITY:
+            assert set(ob.binds) <= {Role.AUTHORITY}, ob.id
+
+
+def _article_numbers(article: str) -> set[int]:
+    """Article numbers a citation covers: ``18–21`` → 18..21, ``23–24`` → {23, 24}."""
+    numbers: set[int] = set()
+    for start, end in re.findall(r"(\d+)(?:\s*[–-]\s*(\d+))?", article.split("¶")[0]):
+        numbers.update(range(int(start), int(end or start) + 1))
+    return numbers
+
+
+# ALG Art. 31 sanctions Arts 7, 8, 9 ¶1, 10, 14, 16, 17, 22, 24, 26; Art. 32 refers Arts 6,
+# 9 ¶2, 11, 13, 15, 18-21, 27, 28 ¶2 to other laws.
+_ALG_31 = {7, 8, 10, 14, 16, 17, 22, 24, 26}
+_ALG_32 = {6, 11, 13, 15, 18, 19, 20, 21, 27, 28}
+
+
+def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
+    for ob in load_kb().obligations_of("ALG"):
+        if ob.kind is not ObligationKind.OBLIGATION:
+            continue
+        numbers = _article_numbers(ob.article)
+        if ob.article == "9 ¶1" or numbers <= _ALG_31:
+            assert ob.penalty == "ALG-31", ob.id
+        elif ob.article == "9 ¶2" or numbers <= _ALG_32:
+            assert ob.penalty == "ALG-32", ob.id
+        else:
+            raise AssertionError(f"{ob.id} ({ob.article}) is in neither penalty list")
+
+
+@pytest.mark.parametrize(
+    ("row", "amount", "unit", "relation"),
+    [
+        ("ALG-24a", 10, "working_days", "within"),
+        ("ALG-24b", 10, "working_days", "within"),
+        ("ALG-24c", 20, "working_days", "within"),
+        ("ALG-25", 30, "working_days", "within"),
+        ("DS-19a", 10, "working_days", "within"),
+    ],
+)
+def test_deadlines_are_those_the_texts_give(
+    row: str, amount: int, unit: str, relation: str
+) -> None:
+    deadline = load_kb().obligations[row].deadline
+    assert deadline is not None
+    assert (deadline.amount, deadline.unit.value, deadline.relation) == (amount, unit, relation)
