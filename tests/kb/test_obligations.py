@@ -12,7 +12,15 @@ import re
 
 import pytest
 
-from hegui.kb import Confidence, Event, ObligationKind, Role, load_kb
+from hegui.kb import (
+    Confidence,
+    Event,
+    ObligationKind,
+    Role,
+    ServiceProfile,
+    derive_facts,
+    load_kb,
+)
 
 ENCODED: dict[str, tuple[str, ...]] = {
     "ALG": (
@@ -33,11 +41,16 @@ ENCODED: dict[str, tuple[str, ...]] = {
         "GAI-14b", "GAI-15", "GAI-17a", "GAI-17b", "GAI-19", "GAI-20", "GAI-21", "GAI-23",
     ),
     "SA": ("SA-02", "SA-03", "SA-04", "SA-05", "SA-06", "SA-07", "SA-08..12"),
+    "ETH": ("ETH-02", "ETH-04", "ETH-07/08", "ETH-15", "ETH-25", "ETH-follow", "ETH-reg"),
+    "AIETH": ("AIETH-final",),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
     "SA-05-note": "a cross-reference: the >= 6 month log retention SA relies on is CSL-23",
     "SA-brief-correction": "a research note on the report's recipient, kept in SA-07's note",
+    "ETH-eff": "effective and issue dates, kept on the ETH instrument record",
+    "AIETH-draft": "the 2025 consultation draft, superseded by the final measure (AIETH-final)",
+    "AIETH-pilot": "an MIIT pilot notice addressed to authorities; it places no duty on a unit",
 }
 
 
@@ -140,6 +153,7 @@ def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
         ("ALG-25", 30, "working_days", "within"),
         ("DS-19a", 10, "working_days", "within"),
         ("SA-07", 30, "working_days", "within"),
+        ("ETH-reg", 30, "days", "within"),
     ],
 )
 def test_deadlines_are_those_the_texts_give(
@@ -148,3 +162,44 @@ def test_deadlines_are_those_the_texts_give(
     deadline = load_kb().obligations[row].deadline
     assert deadline is not None
     assert (deadline.amount, deadline.unit.value, deadline.relation) == (amount, unit, relation)
+
+
+def _facts(service: dict[str, object], **overrides: bool) -> dict[str, object]:
+    profile = ServiceProfile.model_validate(
+        {
+            "schema_version": 1,
+            "provider": {"name": "示例科技有限公司"},
+            "service": service,
+            "overrides": overrides,
+        }
+    )
+    return dict(derive_facts(profile).values)
+
+
+def _owed(facts: dict[str, object], row: str) -> bool:
+    kb = load_kb()
+    return kb.trigger(kb.obligations[row].trigger).evaluate(facts).value  # type: ignore[arg-type]
+
+
+_CHATBOT = {
+    "public_in_prc": True,
+    "genai": True,
+    "model_source": "fine_tuned",
+    "features": ["chat"],
+}
+
+
+@pytest.mark.parametrize(
+    ("service", "overrides", "expected"),
+    [
+        pytest.param(_CHATBOT, {}, True, id="fine-tuned-public-chat"),
+        pytest.param({**_CHATBOT, "model_source": "api_of_filed_model"}, {}, False, id="api-app"),
+        pytest.param({**_CHATBOT, "features": ["writing"]}, {}, False, id="no-poa"),
+        pytest.param({**_CHATBOT, "features": ["writing"]}, {"poa": True}, True, id="poa-set"),
+        pytest.param(_CHATBOT, {"ethics_recheck_activity": False}, False, id="judged-off"),
+    ],
+)
+def test_ethics_re_review_follows_training_and_public_opinion_attribute(
+    service: dict[str, object], overrides: dict[str, bool], expected: bool
+) -> None:
+    assert _owed(_facts(service, **overrides), "ETH-25") is expected

@@ -141,6 +141,15 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("significant_impact", _F.BOOL, "Automated decisions with significant impact.",
                  rule="never derived: a judgement the profile must state under overrides",
                  basis="PIPL Art. 24 ¶3; ALG Art. 17 ¶3"),
+        FactSpec("ethics_recheck_activity", _F.BOOL, "R&D on the ethics expert re-review list.",
+                 rule="trains models with a public-opinion attribute (list item: algorithm models "
+                 "with public-opinion or mobilization capacity); the other AI items (highly "
+                 "autonomous decision systems in safety or health scenarios, human-machine "
+                 "fusion) are judgements the profile states under overrides",
+                 basis="ETH Art. 25 and annex (S; final annex wording unconfirmed)"),
+        FactSpec("large_platform", _F.BOOL, "Important internet platform with a huge user base "
+                 "and complex business.", rule="never derived: a judgement the profile must "
+                 "state under overrides", basis="PIPL Art. 58"),
     ]
 }  # fmt: skip
 
@@ -278,6 +287,11 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         (["trains_models"] if trains else []) + (["research_only"] if s.research_only else []),
     )
     derive("ethics_sensitive_ai_rnd", False, [])
+    # The poa override, if any, must count here: the re-review list turns on the attribute itself.
+    poa = profile.overrides.poa if profile.overrides.poa is not None else bool(values["poa"])
+    recheck = trains and poa
+    derive("ethics_recheck_activity", recheck, ["trains_models", "poa"])
+    derive("large_platform", False, [])
     derive("significant_impact", False, [])
 
     for name, value in profile.overrides.model_dump().items():

@@ -225,6 +225,10 @@ class Overrides(_Section):
     """AI R&D touching ethically sensitive areas (ETH Art. 4)."""
     significant_impact: bool | None = None
     """Automated decisions with a significant impact on individuals (PIPL Art. 24 ¶3)."""
+    ethics_recheck_activity: bool | None = None
+    """R&D on the S&T ethics expert re-review list (ETH Art. 25 and annex)."""
+    large_platform: bool | None = None
+    """Important internet platform with a huge user base and complex business (PIPL Art. 58)."""
 
 
 class ServiceProfile(_Section):
