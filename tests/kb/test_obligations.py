@@ -43,6 +43,10 @@ ENCODED: dict[str, tuple[str, ...]] = {
     "SA": ("SA-02", "SA-03", "SA-04", "SA-05", "SA-06", "SA-07", "SA-08..12"),
     "ETH": ("ETH-02", "ETH-04", "ETH-07/08", "ETH-15", "ETH-25", "ETH-follow", "ETH-reg"),
     "AIETH": ("AIETH-final",),
+    "LBL": (
+        "LBL-03", "LBL-04", "LBL-04b", "LBL-05", "LBL-06", "LBL-07", "LBL-08", "LBL-09",
+        "LBL-10a", "LBL-10b", "LBL-11", "LBL-12", "LBL-13",
+    ),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
@@ -51,6 +55,7 @@ NOT_ENCODED: dict[str, str] = {
     "ETH-eff": "effective and issue dates, kept on the ETH instrument record",
     "AIETH-draft": "the 2025 consultation draft, superseded by the final measure (AIETH-final)",
     "AIETH-pilot": "an MIIT pilot notice addressed to authorities; it places no duty on a unit",
+    "LBL-14": "the effective date (2025-09-01), kept on the LBL instrument record",
 }
 
 
@@ -154,6 +159,7 @@ def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
         ("DS-19a", 10, "working_days", "within"),
         ("SA-07", 30, "working_days", "within"),
         ("ETH-reg", 30, "days", "within"),
+        ("LBL-09", 6, "months", "at_least"),
     ],
 )
 def test_deadlines_are_those_the_texts_give(
@@ -203,3 +209,51 @@ def test_ethics_re_review_follows_training_and_public_opinion_attribute(
     service: dict[str, object], overrides: dict[str, bool], expected: bool
 ) -> None:
     assert _owed(_facts(service, **overrides), "ETH-25") is expected
+
+
+_IMAGE_GEN = {
+    "public_in_prc": True,
+    "genai": True,
+    "model_source": "api_of_filed_model",
+    "modalities": ["image"],
+    "features": ["face_swap"],
+    "export_download": True,
+}
+_FEED = {"public_in_prc": True, "genai": False, "features": ["recommendation_feed"]}
+
+
+@pytest.mark.parametrize(
+    ("service", "owed", "not_owed"),
+    [
+        pytest.param(
+            _IMAGE_GEN,
+            ["LBL-04", "LBL-04b", "LBL-05", "DS-14b", "DS-15b", "DS-17a"],
+            ["DS-17b", "LBL-12", "ALG-17a"],
+            id="image-generator-with-face-swap",
+        ),
+        pytest.param(
+            {**_IMAGE_GEN, "export_download": False, "features": []},
+            ["LBL-04", "LBL-05", "DS-17a"],
+            ["LBL-04b", "DS-14b", "DS-15b"],
+            id="image-generator-no-export",
+        ),
+        pytest.param(
+            _FEED,
+            ["ALG-10", "ALG-11", "ALG-17a", "ALG-17b"],
+            ["LBL-04", "LBL-05", "LBL-08", "DS-16", "ALG-24a", "ALG-13"],
+            id="recommendation-feed-without-genai",
+        ),
+        pytest.param(
+            {**_FEED, "features": ["recommendation_feed", "comments", "news"]},
+            ["ALG-24a", "ALG-26", "ALG-27", "ALG-13", "SA-03"],
+            ["GAI-17b"],
+            id="feed-with-comments-and-news",
+        ),
+    ],
+)
+def test_sample_services_owe_the_rows_their_facts_trigger(
+    service: dict[str, object], owed: list[str], not_owed: list[str]
+) -> None:
+    facts = _facts(service)
+    assert [row for row in owed if not _owed(facts, row)] == []
+    assert [row for row in not_owed if _owed(facts, row)] == []
