@@ -47,6 +47,12 @@ ENCODED: dict[str, tuple[str, ...]] = {
         "LBL-03", "LBL-04", "LBL-04b", "LBL-05", "LBL-06", "LBL-07", "LBL-08", "LBL-09",
         "LBL-10a", "LBL-10b", "LBL-11", "LBL-12", "LBL-13",
     ),
+    "CSL": (
+        "CSL-20", "CSL-23", "CSL-24", "CSL-26", "CSL-27", "CSL-39", "CSL-42", "CSL-49",
+        "CSL-P61", "CSL-P-realname", "CSL-P-content",
+    ),
+    "MLPS": ("MLPS-14", "MLPS-15", "MLPS-16/17"),
+    "INC": ("INC-04",),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
@@ -160,6 +166,10 @@ def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
         ("SA-07", 30, "working_days", "within"),
         ("ETH-reg", 30, "days", "within"),
         ("LBL-09", 6, "months", "at_least"),
+        ("CSL-23", 6, "months", "at_least"),
+        ("MLPS-14", 1, "years", "every"),
+        ("MLPS-15", 30, "days", "within"),
+        ("INC-04", 4, "hours", "within"),
     ],
 )
 def test_deadlines_are_those_the_texts_give(
@@ -257,3 +267,13 @@ def test_sample_services_owe_the_rows_their_facts_trigger(
     facts = _facts(service)
     assert [row for row in owed if not _owed(facts, row)] == []
     assert [row for row in not_owed if _owed(facts, row)] == []
+
+
+def test_csl_rows_with_derived_article_numbers_are_not_marked_verbatim() -> None:
+    # Only old 40 → 42 and old 59 → 61 are confirmed by the 2025 decision text (SRC-C).
+    confirmed = {"40 → 42", "59 → 61", "— → 20 (new)"}
+    rows = [o for o in load_kb().obligations_of("CSL") if o.article not in confirmed]
+    assert rows
+    for ob in rows:
+        assert ob.confidence is not Confidence.VERBATIM, ob.id
+        assert ob.confidence_note, ob.id
