@@ -53,6 +53,12 @@ ENCODED: dict[str, tuple[str, ...]] = {
     ),
     "MLPS": ("MLPS-14", "MLPS-15", "MLPS-16/17"),
     "INC": ("INC-04",),
+    "DSL": ("DSL-21", "DSL-27a", "DSL-27b", "DSL-29", "DSL-30", "DSL-36", "DSL-45", "DSL-46"),
+    "PIPL": (
+        "PIPL-13", "PIPL-14", "PIPL-17", "PIPL-24a", "PIPL-24b", "PIPL-24c", "PIPL-28-30",
+        "PIPL-31", "PIPL-38", "PIPL-39", "PIPL-40", "PIPL-41", "PIPL-51", "PIPL-52",
+        "PIPL-53", "PIPL-54", "PIPL-55", "PIPL-56", "PIPL-57", "PIPL-58", "PIPL-66",
+    ),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
@@ -170,6 +176,8 @@ def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
         ("MLPS-14", 1, "years", "every"),
         ("MLPS-15", 30, "days", "within"),
         ("INC-04", 4, "hours", "within"),
+        ("PIPL-52", 30, "working_days", "within"),
+        ("PIPL-56", 3, "years", "at_least"),
     ],
 )
 def test_deadlines_are_those_the_texts_give(
@@ -180,12 +188,15 @@ def test_deadlines_are_those_the_texts_give(
     assert (deadline.amount, deadline.unit.value, deadline.relation) == (amount, unit, relation)
 
 
-def _facts(service: dict[str, object], **overrides: bool) -> dict[str, object]:
+def _facts(
+    service: dict[str, object], data: dict[str, object] | None = None, **overrides: bool
+) -> dict[str, object]:
     profile = ServiceProfile.model_validate(
         {
             "schema_version": 1,
             "provider": {"name": "示例科技有限公司"},
             "service": service,
+            "data": data or {},
             "overrides": overrides,
         }
     )
@@ -277,3 +288,30 @@ def test_csl_rows_with_derived_article_numbers_are_not_marked_verbatim() -> None
     for ob in rows:
         assert ob.confidence is not Confidence.VERBATIM, ob.id
         assert ob.confidence_note, ob.id
+
+
+def test_every_pipl_and_dsl_duty_cites_the_penalty_article_that_covers_it() -> None:
+    kb = load_kb()
+    for ob in kb.obligations_of("PIPL"):
+        if ob.kind is ObligationKind.OBLIGATION:
+            assert ob.penalty == "PIPL-66", ob.id  # Art. 66 sanctions any breach of the Law
+    for ob in kb.obligations_of("DSL"):
+        covered = _article_numbers(ob.article) & {27, 29, 30}  # the Art. 45 list
+        if ob.kind is ObligationKind.OBLIGATION:
+            assert ob.penalty == ("DSL-45" if covered else None), ob.id
+
+
+@pytest.mark.parametrize(
+    ("individuals", "dpo"),
+    [(999_999, False), (1_000_000, True), (12_000_000, True)],
+)
+def test_dpo_appointment_starts_at_one_million_individuals(individuals: int, dpo: bool) -> None:
+    pi = {"processes": True, "individuals": individuals}
+    facts = _facts({"public_in_prc": True, "genai": False}, {"personal_information": pi})
+    assert _owed(facts, "PIPL-52") is dpo
+
+
+def test_large_platform_duties_follow_the_profile_judgement() -> None:
+    base = {"public_in_prc": True, "genai": False}
+    assert not _owed(_facts(base), "PIPL-58")
+    assert _owed(_facts(base, large_platform=True), "PIPL-58")
