@@ -59,6 +59,11 @@ ENCODED: dict[str, tuple[str, ...]] = {
         "PIPL-31", "PIPL-38", "PIPL-39", "PIPL-40", "PIPL-41", "PIPL-51", "PIPL-52",
         "PIPL-53", "PIPL-54", "PIPL-55", "PIPL-56", "PIPL-57", "PIPL-58", "PIPL-66",
     ),
+    "NDSR": (
+        "NDSR-10", "NDSR-11", "NDSR-19", "NDSR-20", "NDSR-21", "NDSR-22", "NDSR-23/24",
+        "NDSR-26", "NDSR-27", "NDSR-28", "NDSR-33", "NDSR-42", "NDSR-55", "NDSR-56",
+    ),
+    "MIN": ("MIN-35", "MIN-37", "MIN-43"),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
@@ -178,6 +183,9 @@ def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
         ("INC-04", 4, "hours", "within"),
         ("PIPL-52", 30, "working_days", "within"),
         ("PIPL-56", 3, "years", "at_least"),
+        ("NDSR-10", 24, "hours", "within"),
+        ("NDSR-33", 1, "years", "every"),
+        ("MIN-37", 1, "years", "every"),
     ],
 )
 def test_deadlines_are_those_the_texts_give(
@@ -290,7 +298,7 @@ def test_csl_rows_with_derived_article_numbers_are_not_marked_verbatim() -> None
         assert ob.confidence_note, ob.id
 
 
-def test_every_pipl_and_dsl_duty_cites_the_penalty_article_that_covers_it() -> None:
+def test_pipl_dsl_and_ndsr_duties_cite_the_penalty_article_that_covers_them() -> None:
     kb = load_kb()
     for ob in kb.obligations_of("PIPL"):
         if ob.kind is ObligationKind.OBLIGATION:
@@ -299,6 +307,11 @@ def test_every_pipl_and_dsl_duty_cites_the_penalty_article_that_covers_it() -> N
         covered = _article_numbers(ob.article) & {27, 29, 30}  # the Art. 45 list
         if ob.kind is ObligationKind.OBLIGATION:
             assert ob.penalty == ("DSL-45" if covered else None), ob.id
+    for ob in kb.obligations_of("NDSR"):
+        # Art. 55 lists Arts 12, 16-20, 22, 40 ¶¶1-2, 41, 42.
+        covered = _article_numbers(ob.article) & {12, 16, 17, 18, 19, 20, 22, 40, 41, 42}
+        if ob.kind is ObligationKind.OBLIGATION:
+            assert ob.penalty == ("NDSR-55" if covered else None), ob.id
 
 
 @pytest.mark.parametrize(
