@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hegui.kb import (
     Confidence,
@@ -64,6 +66,11 @@ ENCODED: dict[str, tuple[str, ...]] = {
         "NDSR-26", "NDSR-27", "NDSR-28", "NDSR-33", "NDSR-42", "NDSR-55", "NDSR-56",
     ),
     "MIN": ("MIN-35", "MIN-37", "MIN-43"),
+    "XB": (
+        "XB-02", "XB-03", "XB-04", "XB-05", "XB-05-4", "XB-06", "XB-07", "XB-08", "XB-09",
+        "XB-SCC", "XB-count-note",
+    ),
+    "XBC": ("XBC-cert",),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
@@ -131,10 +138,11 @@ def test_unconfirmed_rows_say_what_is_unconfirmed() -> None:
             assert ob.confidence is Confidence.MEMORY, ob.id
 
 
-def test_definitions_bind_no_one_and_authority_rows_bind_only_authorities() -> None:
+def test_definitions_carry_no_duty_and_authority_rows_bind_only_authorities() -> None:
     for ob in load_kb().obligations.values():
         if ob.kind is ObligationKind.DEFINITION:
-            assert ob.binds == (), ob.id
+            assert (ob.penalty, ob.deadline, ob.event) == (None, None, None), ob.id
+            assert not {Role.PROVIDER, Role.ANY} & set(ob.binds), ob.id
         if ob.kind is ObligationKind.AUTHORITY:
             assert set(ob.binds) <= {Role.AUTHORITY}, ob.id
 
@@ -186,6 +194,9 @@ def test_alg_rows_cite_the_penalty_article_that_lists_them() -> None:
         ("NDSR-10", 24, "hours", "within"),
         ("NDSR-33", 1, "years", "every"),
         ("MIN-37", 1, "years", "every"),
+        ("XB-09", 3, "years", "every"),
+        ("XB-SCC", 10, "working_days", "within"),
+        ("XBC-cert", 3, "years", "every"),
     ],
 )
 def test_deadlines_are_those_the_texts_give(
@@ -328,3 +339,54 @@ def test_large_platform_duties_follow_the_profile_judgement() -> None:
     base = {"public_in_prc": True, "genai": False}
     assert not _owed(_facts(base), "PIPL-58")
     assert _owed(_facts(base, large_platform=True), "PIPL-58")
+
+
+_XB_ROUTES = ("XB-05-4", "XB-08", "XB-07")  # exempt; standard contract or certification; assessment
+
+
+@given(
+    nonsensitive=st.integers(min_value=0, max_value=3_000_000),
+    sensitive=st.integers(min_value=0, max_value=30_000),
+    ciio=st.booleans(),
+)
+def test_pi_exports_fall_on_exactly_one_cross_border_route(
+    nonsensitive: int, sensitive: int, ciio: bool
+) -> None:
+    """XB Arts 5(4), 7, 8: for PI exports without important data the routes partition."""
+    xb = {"nonsensitive_individuals_ytd": nonsensitive, "sensitive_individuals_ytd": sensitive}
+    service = {"public_in_prc": True, "genai": False, "critical_information_infrastructure": ciio}
+    facts = _facts(service, {"personal_information": {"processes": True}, "cross_border": xb})
+    routes = [row for row in _XB_ROUTES if _owed(facts, row)]
+    if nonsensitive == sensitive == 0:
+        assert not facts["cross_border"]  # XB is out of scope: nothing is exported
+    else:
+        assert len(routes) == 1, routes
+        assert _owed(facts, "XBC-cert") is _owed(facts, "XB-08")
+
+
+@pytest.mark.parametrize(
+    ("nonsensitive", "sensitive", "route"),
+    [
+        (99_999, 0, "XB-05-4"),
+        (100_000, 0, "XB-08"),
+        (999_999, 9_999, "XB-08"),
+        (0, 1, "XB-08"),
+        (1_000_000, 0, "XB-07"),
+        (0, 10_000, "XB-07"),
+    ],
+)
+def test_cross_border_thresholds_sit_where_the_provisions_put_them(
+    nonsensitive: int, sensitive: int, route: str
+) -> None:
+    xb = {"nonsensitive_individuals_ytd": nonsensitive, "sensitive_individuals_ytd": sensitive}
+    facts = _facts({"public_in_prc": True, "genai": False}, {"cross_border": xb})
+    assert [row for row in _XB_ROUTES if _owed(facts, row)] == [route]
+
+
+def test_important_data_export_needs_the_security_assessment() -> None:
+    facts = _facts(
+        {"public_in_prc": True, "genai": False}, {"cross_border": {"important_data": True}}
+    )
+    assert _owed(facts, "XB-07")
+    assert not _owed(facts, "XB-05-4")
+    assert not _owed(facts, "XBC-cert")
