@@ -71,6 +71,10 @@ ENCODED: dict[str, tuple[str, ...]] = {
         "XB-SCC", "XB-count-note",
     ),
     "XBC": ("XBC-cert",),
+    "FIL": (
+        "FIL-01", "FIL-02", "FIL-03", "FIL-04", "FIL-05", "FIL-06", "FIL-07", "FIL-09",
+        "FIL-10", "FIL-13",
+    ),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
@@ -80,6 +84,9 @@ NOT_ENCODED: dict[str, str] = {
     "AIETH-draft": "the 2025 consultation draft, superseded by the final measure (AIETH-final)",
     "AIETH-pilot": "an MIIT pilot notice addressed to authorities; it places no duty on a unit",
     "LBL-14": "the effective date (2025-09-01), kept on the LBL instrument record",
+    "FIL-08": "a '30 % foreign corpus' claim the reference calls likely wrong: do not encode",
+    "FIL-11": "published filing counts: statistics about the regime, not a duty",
+    "FIL-12": "an enforcement campaign (清朗): context about enforcement, not a duty",
 }
 
 
@@ -390,3 +397,20 @@ def test_important_data_export_needs_the_security_assessment() -> None:
     assert _owed(facts, "XB-07")
     assert not _owed(facts, "XB-05-4")
     assert not _owed(facts, "XBC-cert")
+
+
+@pytest.mark.parametrize(
+    ("model_source", "filing", "registration"),
+    [
+        ("own_foundation_model", True, False),
+        ("fine_tuned", True, False),
+        ("open_source_deployed", True, False),
+        ("api_of_filed_model", False, True),
+    ],
+)
+def test_public_chat_files_or_registers_by_where_its_model_comes_from(
+    model_source: str, filing: bool, registration: bool
+) -> None:
+    facts = _facts({**_CHATBOT, "model_source": model_source})
+    assert (_owed(facts, "FIL-02"), _owed(facts, "FIL-03")) == (filing, registration)
+    assert _owed(facts, "GAI-17b") and _owed(facts, "FIL-04")
