@@ -75,6 +75,10 @@ ENCODED: dict[str, tuple[str, ...]] = {
         "FIL-01", "FIL-02", "FIL-03", "FIL-04", "FIL-05", "FIL-06", "FIL-07", "FIL-09",
         "FIL-10", "FIL-13",
     ),
+    "ANTH": (
+        "ANTH-scope", "ANTH-disclose", "ANTH-2h", "ANTH-minors", "ANTH-elderly", "ANTH-crisis",
+        "ANTH-assess", "ANTH-lifecycle",
+    ),
 }  # fmt: skip
 
 NOT_ENCODED: dict[str, str] = {
