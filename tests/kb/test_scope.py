@@ -159,3 +159,29 @@ def test_not_required_procedures_carry_no_evidence_or_deadline() -> None:
     result = proc(report, "security_assessment")
     assert result.required is False
     assert result.evidence == () and result.deadline is None
+
+
+def test_an_override_flows_into_facts_derived_from_it() -> None:
+    report = scope(
+        profile(service__modalities=["text", "image"], overrides={"deep_synthesis": False})
+    )
+    facts = {f.name: f for f in report.facts}
+    assert facts["deep_synthesis"].origin == "override"
+    assert facts["confusable_output"].value is False
+    assert "confusable" not in " ".join(proc(report, "label_image").triggered_by)
+
+
+def test_an_app_store_without_its_own_ai_owes_store_checks() -> None:
+    report = scope(
+        profile(
+            service__genai=False,
+            service__model_source=None,
+            service__modalities=[],
+            service__features=[],
+            service__roles=["app_store"],
+        )
+    )
+    ids = {o.id for o in report.obligations}
+    assert {"DS-13", "LBL-07"} <= ids
+    assert proc(report, "app_store_checks").required is True
+    assert "LBL-07" in proc(report, "app_store_checks").obligations

@@ -214,7 +214,16 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
     origins = dict.fromkeys(values, FactOrigin.PROFILE)
     reasons: dict[str, tuple[str, ...]] = {}
 
+    overrides = {k: v for k, v in profile.overrides.model_dump().items() if v is not None}
+
     def derive(name: str, value: FactValue, because: Iterable[str]) -> None:
+        # An override replaces the rule at the point of derivation, so facts derived later
+        # (confusable output from deep synthesis, the re-review list from poa …) see it.
+        if name in overrides:
+            values[name] = overrides[name]
+            origins[name] = FactOrigin.OVERRIDE
+            reasons[name] = ("set in profile overrides",)
+            return
         values[name] = value
         origins[name] = FactOrigin.DERIVED
         reasons[name] = tuple(because) if value else ()
@@ -232,8 +241,12 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
     algos = frozenset(declared | set(implied))
     derive("algorithm_types", algos, [f"{a} (implied)" for a in implied] + sorted(declared))
     derive("algo_rec", bool(algos), sorted(algos))
-    gen = s.genai or "gen_synth" in declared
-    derive("deep_synthesis", gen, ["genai"] if s.genai else ["gen_synth"])
+    derive(
+        "deep_synthesis",
+        s.genai or "gen_synth" in declared,
+        ["genai"] if s.genai else ["gen_synth"],
+    )
+    gen = bool(values["deep_synthesis"])
     sa_hits = _hits(features, _SA_FEATURES)
     chat_practice = s.genai and s.public_in_prc and "chat" in features
     derive(
@@ -287,16 +300,8 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         (["trains_models"] if trains else []) + (["research_only"] if s.research_only else []),
     )
     derive("ethics_sensitive_ai_rnd", False, [])
-    # The poa override, if any, must count here: the re-review list turns on the attribute itself.
-    poa = profile.overrides.poa if profile.overrides.poa is not None else bool(values["poa"])
-    recheck = trains and poa
+    recheck = bool(values["trains_models"]) and bool(values["poa"])
     derive("ethics_recheck_activity", recheck, ["trains_models", "poa"])
     derive("large_platform", False, [])
     derive("significant_impact", False, [])
-
-    for name, value in profile.overrides.model_dump().items():
-        if value is not None:
-            values[name] = value
-            origins[name] = FactOrigin.OVERRIDE
-            reasons[name] = ("set in profile overrides",)
     return ServiceFacts(values, origins, reasons)

@@ -101,6 +101,8 @@ class ProcedureResult(_Out):
     deadline: str | None
     channel: str | None
     evidence: tuple[str, ...]
+    obligations: tuple[str, ...]
+    """Obligation ids this procedure discharges."""
     confidence: Confidence
     note: str | None
     triggered_by: tuple[str, ...]
@@ -267,6 +269,7 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
                 deadline=deadline.render() if deadline and required is not False else None,
                 channel=proc.channel,
                 evidence=proc.evidence if required is not False else (),
+                obligations=proc.obligations,
                 confidence=proc.confidence,
                 note=proc.note,
                 triggered_by=tuple(a for a in outcome.because if a != "always"),
