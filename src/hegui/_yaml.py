@@ -171,12 +171,26 @@ def validation_error(
             fix = f"use one of {expected}"
         elif kind.endswith(("_type", "_parsing")):
             problem = f"{problem} (got {value!r})"
+            fix = _TYPE_FIXES.get(kind.rsplit("_", 1)[0])
         elif kind == "value_error":
             problem = problem.removeprefix("Value error, ")
         issues.append(
             ConfigIssue(problem, line=doc.line_of(loc), field=_dotted(loc) or None, fix=fix)
         )
     return ConfigError(issues, path=doc.path)
+
+
+_TYPE_FIXES = {
+    "bool": "write true or false",
+    "int": "write a whole number, e.g. 100000 (no quotes, no separators)",
+    "float": "write a number, e.g. 0.95",
+    "string": "write text (quote it if it looks like a number or yes/no)",
+    "list": "write a list, e.g. [a, b]",
+    "tuple": "write a list, e.g. [a, b]",
+    "dict": "write a mapping of `key: value` lines, indented under this field",
+    "model": "write a mapping of `key: value` lines, indented under this field",
+    "date": "write a date as YYYY-MM-DD",
+}
 
 
 def _document_loc(data: object, loc: Loc) -> Loc:
