@@ -1,0 +1,74 @@
+"""Content safety for Chinese text: normalize, match, recognize, classify, decide.
+
+The pipeline reads in one breath: a :class:`Screener` normalizes the text (offsets kept),
+matches the lexicon with its variants, runs PII recognizers and classifiers, and lets the
+:class:`Policy` decide — a :class:`Verdict` with findings whose spans index the original text.
+
+Example:
+    >>> from hegui.safety import Screener, Direction
+    >>> verdict = Screener().screen("哪里有冰毒出售", Direction.INPUT)
+    >>> verdict.action.value, verdict.findings[0].risk
+    ('refuse', 'A.1.h')
+"""
+
+from hegui.safety._lexicon import (
+    Lexicon,
+    LexiconEntry,
+    MatchOptions,
+    NormalizeSettings,
+    dump_lexicon,
+    load_lexicon,
+)
+from hegui.safety._masking import apply_mask
+from hegui.safety._matcher import LEXICON_SOURCE, Matcher, compile_lexicon
+from hegui.safety._normalize import Normalized, Normalizer
+from hegui.safety._plugins import Classifier, Recognizer, recognizer, recognizer_ids, recognizers
+from hegui.safety._policy import (
+    ClassifierSettings,
+    FailMode,
+    MaskOperatorName,
+    Policy,
+    PolicyRule,
+    default_policy,
+    load_policy,
+)
+from hegui.safety._screener import Screener, starter_lexicon
+from hegui.safety._tables import NormalizeOptions
+from hegui.safety._types import Action, Direction, Finding, Severity, Verdict
+from hegui.safety._variants import Variant
+
+__all__ = [
+    "LEXICON_SOURCE",
+    "Action",
+    "Classifier",
+    "ClassifierSettings",
+    "Direction",
+    "FailMode",
+    "Finding",
+    "Lexicon",
+    "LexiconEntry",
+    "MaskOperatorName",
+    "MatchOptions",
+    "Matcher",
+    "NormalizeOptions",
+    "NormalizeSettings",
+    "Normalized",
+    "Normalizer",
+    "Policy",
+    "PolicyRule",
+    "Recognizer",
+    "Screener",
+    "Severity",
+    "Variant",
+    "Verdict",
+    "apply_mask",
+    "compile_lexicon",
+    "default_policy",
+    "dump_lexicon",
+    "load_lexicon",
+    "load_policy",
+    "recognizer",
+    "recognizer_ids",
+    "recognizers",
+    "starter_lexicon",
+]
