@@ -11,6 +11,12 @@ Example:
     ('refuse', 'A.1.h')
 """
 
+from hegui.safety._guard import (
+    QWEN3GUARD_CATEGORIES,
+    GuardOutput,
+    GuardSafety,
+    parse_guard_output,
+)
 from hegui.safety._lexicon import (
     Lexicon,
     LexiconEntry,
@@ -19,6 +25,7 @@ from hegui.safety._lexicon import (
     dump_lexicon,
     load_lexicon,
 )
+from hegui.safety._llm_judge import UNMAPPED_RISK, JudgeStyle, LLMJudge, rubric_prompt
 from hegui.safety._masking import apply_mask
 from hegui.safety._matcher import LEXICON_SOURCE, Matcher, compile_lexicon
 from hegui.safety._normalize import Normalized, Normalizer
@@ -39,12 +46,18 @@ from hegui.safety._variants import Variant
 
 __all__ = [
     "LEXICON_SOURCE",
+    "QWEN3GUARD_CATEGORIES",
+    "UNMAPPED_RISK",
     "Action",
     "Classifier",
     "ClassifierSettings",
     "Direction",
     "FailMode",
     "Finding",
+    "GuardOutput",
+    "GuardSafety",
+    "JudgeStyle",
+    "LLMJudge",
     "Lexicon",
     "LexiconEntry",
     "MaskOperatorName",
@@ -67,8 +80,10 @@ __all__ = [
     "dump_lexicon",
     "load_lexicon",
     "load_policy",
+    "parse_guard_output",
     "recognizer",
     "recognizer_ids",
     "recognizers",
+    "rubric_prompt",
     "starter_lexicon",
 ]
