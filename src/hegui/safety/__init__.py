@@ -40,6 +40,7 @@ from hegui.safety._policy import (
     load_policy,
 )
 from hegui.safety._screener import Screener, starter_lexicon
+from hegui.safety._stream import StreamScreener, StreamUpdate
 from hegui.safety._tables import NormalizeOptions
 from hegui.safety._types import Action, Direction, Finding, Severity, Verdict
 from hegui.safety._variants import Variant
@@ -72,6 +73,8 @@ __all__ = [
     "Recognizer",
     "Screener",
     "Severity",
+    "StreamScreener",
+    "StreamUpdate",
     "Variant",
     "Verdict",
     "apply_mask",

@@ -144,10 +144,35 @@ class Screener:
             for f, i in zip(findings, which.tolist(), strict=True):
                 base = int(starts[i])
                 if f.end - base <= len(texts[i]):
-                    per_text[i].append(_shift(f, -base))
+                    per_text[i].append(shift(f, -base))
         return [
             self._verdict(t, direction, engine, fs) for t, fs in zip(texts, per_text, strict=True)
         ]
+
+    def decide(
+        self, findings: Sequence[Finding], direction: Direction, engine: _Engine | None = None
+    ) -> Decision:
+        """Apply the policy (and lexicon entries' own actions) to ``findings``."""
+        policy = self.policy
+        entries = (engine or self._engine).entries
+        action = Action.ALLOW
+        rule_ids: list[str] = []
+        message: str | None = None
+        to_mask: list[Finding] = []
+        for f in findings:
+            act, rule_id, msg = policy.decide(f.risk, f.severity, direction)
+            entry = entries.get(f.entry_id) if f.entry_id else None
+            if entry is not None and entry.action is not None:
+                act, rule_id = entry.action, f"lexicon:{entry.key}"
+            if rule_id not in rule_ids:
+                rule_ids.append(rule_id)
+            if act is Action.MASK:
+                to_mask.append(f)
+            if act is Action.REFUSE and message is None:
+                message = msg or policy.refuse_message
+            if act.rank > action.rank:
+                action = act
+        return Decision(action, tuple(rule_ids), message, to_mask)
 
     def _verdict(
         self, text: str, direction: Direction, engine: _Engine, lexical: list[Finding]
@@ -168,23 +193,9 @@ class Screener:
             )
         findings = [f for f in findings if f.severity.rank >= policy.min_severity.rank]
         findings.sort(key=lambda f: (f.start, f.end, f.risk))
-        action = Action.ALLOW
-        rule_ids: list[str] = []
-        message: str | None = None
-        to_mask: list[Finding] = []
-        for f in findings:
-            act, rule_id, msg = policy.decide(f.risk, f.severity, direction)
-            entry = engine.entries.get(f.entry_id) if f.entry_id else None
-            if entry is not None and entry.action is not None:
-                act, rule_id = entry.action, f"lexicon:{entry.key}"
-            if rule_id not in rule_ids:
-                rule_ids.append(rule_id)
-            if act is Action.MASK:
-                to_mask.append(f)
-            if act is Action.REFUSE and message is None:
-                message = msg or policy.refuse_message
-            if act.rank > action.rank:
-                action = act
+        decision = self.decide(findings, direction, engine)
+        action, rule_ids, message = decision.action, list(decision.rule_ids), decision.message
+        to_mask = decision.to_mask
         if errors and policy.classifiers.on_error is FailMode.CLOSED:
             closed = Action.REFUSE if direction is Direction.INPUT else Action.BLOCK
             rule_ids.append("classifier-error:fail-closed")
@@ -205,7 +216,18 @@ class Screener:
         )
 
 
-def _shift(f: Finding, delta: int) -> Finding:
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The policy's decision over a set of findings."""
+
+    action: Action
+    rule_ids: tuple[str, ...]
+    message: str | None
+    to_mask: list[Finding]
+
+
+def shift(f: Finding, delta: int) -> Finding:
+    """``f`` with its span moved by ``delta``."""
     return Finding(
         start=f.start + delta,
         end=f.end + delta,
