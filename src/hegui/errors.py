@@ -9,6 +9,7 @@ HeguiError                      any fault in hegui; ``exit_code`` for the CLI
 ├── KnowledgeBaseError          the shipped knowledge base is inconsistent (a bug in hegui)
 ├── MissingDependencyError      a feature needs an optional extra that is not installed
 └── UpstreamError               a model endpoint or other service the user pointed us at failed
+    └── GuardParseError         a guard/judge model answered in a form hegui cannot parse
 ```
 
 Policy outcomes are values, not exceptions: a blocked prompt is a ``Verdict``, a failed
@@ -25,6 +26,7 @@ from pathlib import Path
 __all__ = [
     "ConfigError",
     "ConfigIssue",
+    "GuardParseError",
     "HeguiError",
     "InputError",
     "KnowledgeBaseError",
@@ -140,3 +142,7 @@ class MissingDependencyError(HeguiError):
 
 class UpstreamError(HeguiError):
     """A service the user pointed hegui at (a model endpoint, say) failed or misbehaved."""
+
+
+class GuardParseError(UpstreamError):
+    """A guard or judge model answered, but not in a form hegui can read."""

@@ -1,0 +1,141 @@
+"""Normalization that keeps offsets: text → normalized code points + original position of each.
+
+The whole step is a handful of numpy operations over the code-point array (table lookups,
+a mask, a compaction), never a Python loop over characters.
+
+**The sentence-boundary rule.** Skipping interference is what catches ``冰*毒`` or ``冰 毒``;
+skipped blindly, it would also join characters across real boundaries (``滑冰。毒性`` is not
+``冰毒``). So characters fall in three groups:
+
+* Chinese sentence punctuation (``。，、；：！？…``, their full-width forms) and line breaks are
+  **boundaries**: they fold to one sentinel that no term crosses.
+* ASCII ``. , ; : ! ?`` are **contextual**: interference when the nearest kept characters on
+  both sides are Han ideographs and no whitespace follows (``冰.毒``), a boundary otherwise
+  (``ice. Du``, ``3.5``, ``滑冰. 毒性``). Chinese prose writes its own punctuation full-width, so
+  an ASCII mark glued between two ideographs is an insertion, not a sentence end.
+* Symbols, emoji, zero-width and format characters, combining marks, brackets, quotes, dashes
+  and spaces are **interference**, skipped.
+
+``benchmarks/screen.py`` measures what the rule costs on benign prose (hits whose original
+span is not the term itself, per MB).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hegui.errors import InputError
+from hegui.safety._tables import CTX, KEEP, SPACE, NormalizeOptions, han_table, tables
+
+__all__ = ["Normalized", "Normalizer", "codepoints"]
+
+
+def codepoints(text: str) -> npt.NDArray[np.uint32]:
+    """The code points of ``text`` as an array (lone surrogates pass through)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalized text: one normalized code point per kept original character."""
+
+    chars: npt.NDArray[np.uint32]
+    """Normalized code points, interference removed."""
+    pos: npt.NDArray[np.int64]
+    """``pos[i]`` is the offset in the original text of ``chars[i]``."""
+    length: int
+    """Length of the original text."""
+    cps: npt.NDArray[np.uint32]
+    """The original code points (for checks on the characters around a span)."""
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of normalized ``[start, end)`` (``end > start``)."""
+        return int(self.pos[start]), int(self.pos[end - 1]) + 1
+
+    def text(self) -> str:
+        """The normalized characters as a string."""
+        return self.chars.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+class Normalizer:
+    """Applies one set of :class:`NormalizeOptions` to texts."""
+
+    def __init__(self, options: NormalizeOptions | None = None) -> None:
+        self.options = options or NormalizeOptions()
+        t = tables(self.options)
+        self.fold = t.fold
+        """Original code point → normalized code point."""
+        self._klass = t.klass
+        self._han = han_table()
+
+    def __call__(self, text: str) -> Normalized:
+        """Normalize ``text``; see the module docstring for the rules."""
+        return self.normalize_array(codepoints(text))
+
+    def normalize_array(self, cps: npt.NDArray[np.uint32]) -> Normalized:
+        """Normalize an array of code points (what :func:`codepoints` returns)."""
+        n = len(cps)
+        if not self.options.skip:
+            pos = np.arange(n, dtype=np.int64)
+            chars = self.fold[cps]
+        else:
+            klass = self._klass[cps]
+            pos = np.flatnonzero(klass <= CTX)
+            chars = self.fold[cps[pos]]
+            ctx = np.flatnonzero(klass[pos] == CTX)
+            if len(ctx):
+                drop = self._interference(cps, klass, pos, chars, ctx)
+                if len(drop):
+                    keep = np.ones(len(pos), dtype=np.bool_)
+                    keep[drop] = False
+                    pos, chars = pos[keep], chars[keep]
+        if self.options.repeats and len(chars) > 1:
+            first = np.empty(len(chars), dtype=np.bool_)
+            first[0] = True
+            np.not_equal(chars[1:], chars[:-1], out=first[1:])
+            pos, chars = pos[first], chars[first]
+        return Normalized(chars=chars, pos=pos, length=n, cps=cps)
+
+    def _interference(
+        self,
+        cps: npt.NDArray[np.uint32],
+        klass: npt.NDArray[np.uint8],
+        pos: npt.NDArray[np.int64],
+        chars: npt.NDArray[np.uint32],
+        ctx: npt.NDArray[np.intp],
+    ) -> npt.NDArray[np.intp]:
+        """Compact indices of contextual marks that sit inside a Han word (see module doc)."""
+        solid = np.flatnonzero(klass[pos] == KEEP)
+        if len(solid) == 0:
+            return ctx[:0]
+        j = np.searchsorted(solid, ctx)
+        inside = (j > 0) & (j < len(solid))
+        left = solid[np.clip(j - 1, 0, len(solid) - 1)]
+        right = solid[np.clip(j, 0, len(solid) - 1)]
+        inside &= self._han[chars[left]] & self._han[chars[right]]
+        orig = pos[ctx]
+        after = np.minimum(orig + 1, len(cps) - 1)
+        inside &= (orig + 1 < len(cps)) & (klass[after] != SPACE)
+        return ctx[inside]
+
+    def text(self, text: str) -> str:
+        """``text`` normalized, as a string (interference removed, boundaries as line breaks)."""
+        return self(text).text()
+
+
+def decode_utf8(data: bytes, *, base: int = 0, source: str = "input") -> str:
+    """Decode UTF-8, naming the byte offset of the first invalid byte.
+
+    Raises:
+        InputError: ``data`` is not valid UTF-8.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source} is not valid UTF-8: invalid byte 0x{data[exc.start]:02x} at byte offset "
+            f"{base + exc.start}; fix: re-encode the text as UTF-8"
+        ) from None

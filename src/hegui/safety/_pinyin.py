@@ -1,0 +1,101 @@
+"""Pinyin for variant matching: a sound table over code points, and spellings of terms.
+
+Homophones are not enumerated. A term of four characters with thirty homophones each would
+have 810,000 spellings; instead every Han character of the text is mapped (one table lookup)
+to a *sound id* — a private-use code point that stands for its toneless syllable — and the
+term's sound ids are one more pattern. Memory per entry stays proportional to its length.
+
+Readings come from pypinyin's data: the first (most common) reading per character for the text,
+and the phrase reading when the whole term is a known phrase (``银行`` → ``yin hang``).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hegui.safety._tables import N_CODEPOINTS
+
+__all__ = ["SOUND_BASE", "PinyinTables", "pinyin_tables"]
+
+_MAX_PHRASE = 4
+SOUND_BASE = 0xE000
+"""Sound ids live in the BMP private-use area; private-use characters in a text are interference
+(skipped), so a sound id never collides with a character of the text."""
+
+
+def _toneless(reading: str) -> str:
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinTables:
+    """Syllables, the per-character reading, and the sound table."""
+
+    syllables: tuple[str, ...]
+    """Toneless syllables; sound id ``SOUND_BASE + i`` stands for ``syllables[i]``."""
+    reading: dict[int, str]
+    """Code point → toneless syllable of its first reading."""
+    phrases: dict[str, tuple[str, ...]]
+    """Phrase → toneless syllables, for phrases whose reading differs from the per-character one."""
+    sound: npt.NDArray[np.uint32]
+    """Normalized code point → sound id (Han) or itself (anything else)."""
+    syllable_id: dict[str, int]
+
+    def spell(self, term: str) -> tuple[str | None, ...]:
+        """Toneless syllable of each character of ``term`` (``None`` for a non-Han character)."""
+        out: list[str | None] = [self.reading.get(ord(c)) for c in term]
+        # Greedy longest phrase first, so 银行卡 reads yin hang ka, not yin xing ka.
+        i = 0
+        while i < len(term):
+            for size in range(min(_MAX_PHRASE, len(term) - i), 1, -1):
+                phrase = self.phrases.get(term[i : i + size])
+                if phrase is not None and len(phrase) == size:
+                    out[i : i + size] = phrase
+                    i += size
+                    break
+            else:
+                i += 1
+        return tuple(out)
+
+    def sound_of(self, syllable: str) -> int:
+        """The sound-id code point of a syllable."""
+        return SOUND_BASE + self.syllable_id[syllable]
+
+
+@functools.cache
+def pinyin_tables() -> PinyinTables:
+    """Build the pinyin tables once per process (about 0.2 s)."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    reading: dict[int, str] = {}
+    for cp, readings in pinyin_dict.items():
+        first = _toneless(readings.split(",")[0])
+        if first.isascii() and first.isalpha():
+            reading[cp] = first
+    syllables = tuple(sorted(set(reading.values())))
+    syllable_id = {s: i for i, s in enumerate(syllables)}
+    sound = np.arange(N_CODEPOINTS, dtype=np.uint32)
+    cps = np.fromiter(reading.keys(), dtype=np.uint32, count=len(reading))
+    ids = np.fromiter((syllable_id[r] for r in reading.values()), dtype=np.uint32, count=len(cps))
+    sound[cps] = SOUND_BASE + ids
+    sound.setflags(write=False)
+    phrases: dict[str, tuple[str, ...]] = {}
+    for phrase, pys in phrases_dict.items():
+        spelled = tuple(_toneless(p[0]) for p in pys)
+        per_char = tuple(reading.get(ord(c)) for c in phrase)
+        if spelled != per_char and all(s in syllable_id for s in spelled):
+            phrases[phrase] = spelled
+    return PinyinTables(
+        syllables=syllables,
+        reading=reading,
+        phrases=phrases,
+        sound=sound,
+        syllable_id=syllable_id,
+    )

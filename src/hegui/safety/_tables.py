@@ -1,0 +1,242 @@
+"""Code-point lookup tables behind normalization: one array index per character, no Python loop.
+
+Every normalization step is a map from ONE code point to ONE code point, so the normalized
+stream has exactly one original position per character and spans map back to the original text
+without bookkeeping. Steps that would need several code points (``⑽`` → ``10``, ``ß`` → ``ss``)
+leave the character alone; that costs a little recall and keeps offsets exact.
+
+Tables are built once per option set (about 0.3 s, dominated by walking the Unicode database)
+and shared by every matcher in the process.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "BOUNDARY",
+    "CTX",
+    "KEEP",
+    "SENTINEL",
+    "SKIP",
+    "SPACE",
+    "NormalizeOptions",
+    "Tables",
+    "han_table",
+    "tables",
+]
+
+N_CODEPOINTS = 0x110000
+SENTINEL = 0x0A
+"""Every sentence boundary folds to this one character, which no pattern crosses."""
+
+# Character classes (klass table). KEEP and CTX survive compaction; CTX is then resolved.
+KEEP = 0
+CTX = 1
+"""ASCII sentence punctuation: a boundary in prose, interference between two Han characters."""
+SKIP = 2
+"""Interference: symbols, emoji, zero-width and combining marks, brackets, dashes, quotes."""
+SPACE = 3
+"""Whitespace other than line breaks: interference, but it ends a sentence after ASCII ``.``."""
+BOUNDARY = 4
+"""Chinese sentence punctuation and line breaks: always a boundary (folds to ``SENTINEL``)."""
+
+# Full-width and CJK sentence punctuation: these end a clause in ordinary Chinese prose, so a
+# term may never match across them (滑冰。毒性 is not 冰毒).
+_BOUNDARY_CHARS = (
+    "。．｡，、､；：！？…‥﹐﹑﹒﹔﹕﹖﹗！，．：；？\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+)
+_CTX_CHARS = ".,;:!?"
+# Chinese numerals read as digits (houbb/sensitive-word's ignoreNumStyle does the same).
+_CN_DIGITS = {
+    "〇": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "壹": "1",
+    "贰": "2",
+    "叁": "3",
+    "肆": "4",
+    "伍": "5",
+    "陆": "6",
+    "柒": "7",
+    "捌": "8",
+    "玖": "9",
+}
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x323AF),
+)
+# Only planes 0 and 1 need the Unicode database walked; planes 2-3 are ideographs (kept),
+# planes 4-16 hold tags, variation selectors and private use (interference).
+_WALK_END = 0x20000
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeOptions:
+    """Which normalization steps run. Each one is switchable; all but ``repeats`` default on."""
+
+    width: bool = True
+    """Full-width forms to half-width (``ＡＢＣ１`` → ``abc1``)."""
+    case: bool = True
+    """Case folding."""
+    traditional: bool = True
+    """Traditional to simplified Chinese, character by character (OpenCC ``t2s``)."""
+    numbers: bool = True
+    """Number styles to digits: ``①⑴⒈❶㈠⓿²₈`` and Chinese numerals ``一``/``壹``."""
+    letters: bool = True
+    """Letter styles to plain letters: ``Ⓐ``, ``🅰``-like enclosed forms, mathematical
+    alphanumerics (``𝐀𝒜𝔄``), superscripts."""
+    skip: bool = True
+    """Skip interference characters between the characters of a term."""
+    repeats: bool = False
+    """Collapse runs of the same character (``冰冰冰毒`` → ``冰毒``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """The lookup arrays for one option set."""
+
+    fold: npt.NDArray[np.uint32]
+    """Original code point → normalized code point."""
+    klass: npt.NDArray[np.uint8]
+    """Original code point → KEEP, CTX, SKIP, SPACE (BOUNDARY is folded into KEEP+SENTINEL)."""
+
+
+def _compat_single(ch: str) -> str | None:
+    """NFKC of ``ch`` with enclosing ``()``, ``.`` and spaces stripped, if one character."""
+    nf = unicodedata.normalize("NFKC", ch)
+    if nf == ch:
+        return None
+    core = nf.strip("(). ")
+    return core if len(core) == 1 else None
+
+
+@functools.cache
+def _base_maps() -> tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, int]]:
+    """Per-step overrides: width, letters, numbers (styled digits), case."""
+    width: dict[int, int] = {}
+    letters: dict[int, int] = {}
+    numbers: dict[int, int] = {}
+    case: dict[int, int] = {}
+    for cp in range(_WALK_END):
+        if 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        if 0xFF01 <= cp <= 0xFFEE:
+            single = _compat_single(ch)
+            if single is not None:
+                width[cp] = ord(single)
+        else:
+            single = _compat_single(ch)
+            if single is not None and not 0xF900 <= cp <= 0xFAFF:
+                (numbers if single.isdigit() else letters)[cp] = ord(single)
+            elif single is not None:
+                letters[cp] = ord(single)  # CJK compatibility ideographs: same character
+        digit = unicodedata.digit(ch, None)
+        if digit is not None and cp not in width and not 0x30 <= cp <= 0x39:
+            numbers[cp] = 0x30 + digit
+        folded = ch.casefold()
+        if folded != ch and len(folded) == 1:
+            case[cp] = ord(folded)
+    return width, letters, numbers, case
+
+
+@functools.cache
+def _t2s_map() -> dict[int, int]:
+    """Traditional → simplified for every ideograph OpenCC maps to exactly one character."""
+    import opencc
+
+    cps = [cp for lo, hi in _HAN_RANGES for cp in range(lo, min(hi, 0x2FFFF) + 1)]
+    src = "\n".join(chr(cp) for cp in cps)
+    out = opencc.OpenCC("t2s").convert(src).split("\n")
+    if len(out) != len(cps):  # OpenCC never merges across line breaks; guard anyway
+        return {}
+    return {cp: ord(o) for cp, o in zip(cps, out, strict=True) if len(o) == 1 and ord(o) != cp}
+
+
+@functools.cache
+def _klass() -> npt.NDArray[np.uint8]:
+    klass = np.full(N_CODEPOINTS, SKIP, dtype=np.uint8)
+    for lo, hi in _HAN_RANGES:
+        klass[lo : hi + 1] = KEEP
+    for cp in range(_WALK_END):
+        if klass[cp] == KEEP and cp >= 0x3400:
+            continue
+        cat = unicodedata.category(chr(cp))
+        if cat[0] in "LN":
+            klass[cp] = KEEP
+        elif cat == "Zs" or cp == 0x09:
+            klass[cp] = SPACE
+        # Everything else (symbols, punctuation, marks, format, control, unassigned) is SKIP.
+    for ch in _BOUNDARY_CHARS:
+        klass[ord(ch)] = BOUNDARY
+    for ch in _CTX_CHARS:
+        klass[ord(ch)] = CTX
+    return klass
+
+
+@functools.cache
+def han_table() -> npt.NDArray[np.bool_]:
+    """Whether a (normalized) code point is a Han ideograph."""
+    han = np.zeros(N_CODEPOINTS, dtype=np.bool_)
+    for lo, hi in _HAN_RANGES:
+        han[lo : hi + 1] = True
+    return han
+
+
+def _apply(table: npt.NDArray[np.uint32], overrides: dict[int, int]) -> None:
+    """Compose ``overrides`` after ``table``: every code point mapping to k now maps to o[k]."""
+    if not overrides:
+        return
+    step = np.arange(N_CODEPOINTS, dtype=np.uint32)
+    keys = np.fromiter(overrides.keys(), dtype=np.uint32, count=len(overrides))
+    vals = np.fromiter(overrides.values(), dtype=np.uint32, count=len(overrides))
+    step[keys] = vals
+    table[:] = step[table]
+
+
+@functools.cache
+def tables(options: NormalizeOptions) -> Tables:
+    """The lookup tables for ``options`` (cached per option set)."""
+    width, letters, numbers, case = _base_maps()
+    fold = np.arange(N_CODEPOINTS, dtype=np.uint32)
+    if options.width:
+        _apply(fold, width)
+    if options.letters:
+        _apply(fold, letters)
+    if options.traditional:
+        _apply(fold, _t2s_map())
+    if options.numbers:
+        _apply(fold, numbers)
+        _apply(fold, {ord(k): ord(v) for k, v in _CN_DIGITS.items()})
+    if options.case:
+        _apply(fold, case)
+    if options.skip:
+        klass = _klass().copy()
+        # A styled letter or digit (Ⓐ, ❶ are symbols in Unicode) is a character, not interference.
+        styled = (fold != np.arange(N_CODEPOINTS, dtype=np.uint32)) & (klass[fold] == KEEP)
+        klass[styled & (klass != BOUNDARY) & (klass != CTX)] = KEEP
+        boundary = klass == BOUNDARY
+        fold[boundary] = SENTINEL
+        fold[klass == CTX] = SENTINEL  # a boundary unless resolved as interference
+        klass[boundary] = KEEP
+    else:
+        klass = np.zeros(N_CODEPOINTS, dtype=np.uint8)
+    fold.setflags(write=False)
+    klass.setflags(write=False)
+    return Tables(fold=fold, klass=klass)

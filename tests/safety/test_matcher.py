@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import functools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hegui.safety import LexiconEntry, Matcher, MatchOptions, Normalizer
+
+from .conftest import ALL_VARIANTS, make_lexicon
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "variant"),
+    [
+        ("买冰毒", (1, 3), "exact"),
+        ("買冰毒", (1, 3), "exact"),
+        ("冰.毒", (0, 3), "normalized"),
+        ("冰 * 毒", (0, 5), "normalized"),
+        ("冰\u200d毒", (0, 3), "normalized"),
+        ("bingdu", (0, 6), "pinyin"),
+        ("BING DU", (0, 7), "pinyin"),
+        ("ｂｉｎｇｄｕ", (0, 6), "pinyin"),
+        ("bing毒", (0, 5), "mixed"),
+        ("冰du", (0, 3), "mixed"),
+        ("bd", (0, 2), "initials"),
+        ("兵毒", (0, 2), "homophone"),
+        ("兵du", (0, 3), "homophone"),
+        ("1夜情", None, None),  # belongs to the 一夜情 entry, not 冰毒
+    ],
+)
+def test_drug_term_variants(
+    drug_matcher: Matcher, text: str, span: tuple[int, int] | None, variant: str | None
+) -> None:
+    hits = [f for f in drug_matcher.find(text) if f.term == "冰毒"]
+    if span is None:
+        assert hits == []
+    else:
+        assert [(f.start, f.end, f.variant) for f in hits] == [(*span, variant)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "滑冰。毒性很强",  # sentence punctuation is a real boundary
+        "滑冰，毒性",
+        "滑冰. 毒性",  # ASCII full stop followed by a space ends a sentence
+        "冰\n毒",
+        "病毒",  # homophone matching is on, but 病毒 is bing4 du2 … toneless bingdu!
+        "缉冰毒行动",  # inside the entry's allow-list
+        "xbingdu",  # pinyin must be a whole word
+        "bingdux",
+        "of uck",  # skipping the space must not glue words: 'o' precedes the match
+    ],
+)
+def test_no_false_match(drug_matcher: Matcher, text: str) -> None:
+    found = [(f.term, f.variant) for f in drug_matcher.find(text) if f.term in {"冰毒", "fuck"}]
+    if text == "病毒":
+        # Toneless pinyin makes 病毒 a homophone of 冰毒: that is why homophones are off by
+        # default and why an entry that turns them on needs an allow-list.
+        assert found == [("冰毒", "homophone")]
+    else:
+        assert found == []
+
+
+def test_latin_terms_match_whole_words(drug_matcher: Matcher) -> None:
+    assert [f.variant for f in drug_matcher.find("the FUCK")] == ["normalized"]
+    assert [f.variant for f in drug_matcher.find("f u c k")] == ["normalized"]
+    assert drug_matcher.find("fucking") == []
+
+
+def test_global_allow_list_suppresses_covered_hits() -> None:
+    lex = make_lexicon(LexiconEntry(term="洗钱", risk="A.1.h"), allow=("反洗钱",))
+    m = Matcher(lex)
+    assert m.find("反洗钱法") == []
+    assert [f.start for f in m.find("帮人洗钱")] == [2]
+
+
+def test_homophones_off_by_default() -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term="冰毒", risk="A.1.h")))
+    assert m.find("兵毒") == []
+    assert [f.variant for f in m.find("bingdu")] == ["pinyin"]
+
+
+def test_polyphone_uses_phrase_reading() -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term="银行卡", risk="A.1.h")))
+    assert [f.variant for f in m.find("yinhangka")] == ["pinyin"]
+
+
+def test_variant_patterns_are_bounded() -> None:
+    long_term = "非法出售公民个人信息"
+    m = Matcher(make_lexicon(LexiconEntry(term=long_term, risk="A.4.f", match=ALL_VARIANTS)))
+    h = len(long_term)
+    # contiguous pinyin runs + initials + normalized, and one sound form per mix
+    assert len(m._exact.patterns) <= h * (h + 1) // 2 + 2
+    assert m._sound is not None and len(m._sound.patterns) <= h * (h + 1) // 2 + 1
+
+
+TERMS = ["冰毒", "海洛因", "ab", "K粉"]
+PIECES = st.one_of(
+    st.sampled_from(list("冰毒海洛因abK粉 .*。，\u200b🙂ＡＢ發")),
+    st.characters(codec="utf-8"),
+)
+
+
+@functools.cache
+def _plain_matcher() -> Matcher:
+    entries = (LexiconEntry(term=t, risk="A.1.h", match=MatchOptions(pinyin=False)) for t in TERMS)
+    return Matcher(make_lexicon(*entries))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_spans_index_the_original_and_normalize_to_the_term(text: str) -> None:
+    norm = Normalizer()
+    for f in _plain_matcher().find(text):
+        assert 0 <= f.start < f.end <= len(text)
+        assert norm.text(text[f.start : f.end]) == norm.text(f.term)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hegui.safety import NormalizeOptions, Normalizer
+
+FULL = Normalizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ＡＢＣ１２３", "abc123"),  # full-width → half-width, case folded
+        ("ABC", "abc"),
+        ("後來發髮", "后来发发"),  # traditional → simplified, character by character
+        ("①⑴⒈❶㈠壹⓿²₈", "111111028"),  # number styles → digits
+        ("Ⓐ𝐀𝒜𝔄ａ", "aaaaa"),  # letter styles → letters
+        ("冰\u200b毒", "冰毒"),  # zero-width space
+        ("冰🙂毒", "冰毒"),  # emoji
+        ("冰 毒", "冰毒"),  # space
+        ("冰*毒", "冰毒"),  # symbol
+        ("冰【毒】", "冰毒"),  # brackets
+        ("冰\u0301毒", "冰毒"),  # combining mark
+        ("冰.毒", "冰毒"),  # ASCII mark glued between ideographs: interference
+        ("冰...毒", "冰毒"),
+        ("冰。毒", "冰\n毒"),  # Chinese sentence punctuation: boundary
+        ("冰，毒", "冰\n毒"),
+        ("冰！毒", "冰\n毒"),  # full-width exclamation: boundary
+        ("冰. 毒", "冰\n毒"),  # ASCII mark followed by a space ends a sentence
+        ("冰\n毒", "冰\n毒"),
+        ("3.5", "3\n5"),  # not between ideographs: boundary
+        ("a.b", "a\nb"),
+    ],
+)
+def test_full_normalization(text: str, expected: str) -> None:
+    assert FULL.text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "text", "expected"),
+    [
+        (NormalizeOptions(width=False), "Ａ", "ａ"),
+        (NormalizeOptions(case=False), "ABC", "ABC"),
+        (NormalizeOptions(traditional=False), "發", "發"),
+        (NormalizeOptions(numbers=False), "①壹", "①壹"),
+        (NormalizeOptions(letters=False), "Ⓐ", ""),  # a symbol again, so interference
+        (NormalizeOptions(skip=False), "冰 毒", "冰 毒"),
+        (NormalizeOptions(repeats=True), "冰冰冰毒毒", "冰毒"),
+    ],
+)
+def test_each_step_is_switchable(options: NormalizeOptions, text: str, expected: str) -> None:
+    assert Normalizer(options).text(text) == expected
+
+
+def test_positions_index_the_original() -> None:
+    norm = FULL("Ｘ 冰*毒")
+    assert norm.text() == "x冰毒"
+    assert norm.pos.tolist() == [0, 2, 4]
+    assert norm.span(1, 3) == (2, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.sampled_from([NormalizeOptions(), NormalizeOptions(repeats=True)]))
+def test_positions_increase_and_stay_inside(text: str, options: NormalizeOptions) -> None:
+    norm = Normalizer(options)(text)
+    pos = norm.pos.tolist()
+    assert pos == sorted(set(pos))
+    assert all(0 <= p < len(text) for p in pos)
+    assert len(norm.chars) == len(pos)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_normalization_is_idempotent_on_kept_text(text: str) -> None:
+    once = FULL.text(text)
+    # Sentinels (line breaks) stay boundaries; everything kept normalizes to itself.
+    assert FULL.text(once) == once
