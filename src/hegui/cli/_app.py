@@ -15,6 +15,8 @@ COMMAND_MODULES = [
     "hegui.cli.scope",
     "hegui.cli.profile",
     "hegui.cli.kb",
+    "hegui.cli.bank",
+    "hegui.cli.eval",
 ]
 
 

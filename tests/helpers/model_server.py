@@ -1,0 +1,187 @@
+"""A local HTTP server playing an OpenAI-compatible chat model with scripted behaviour.
+
+The one test double of the eval suite, at the edge: a real socket, real HTTP/1.1 keep-alive,
+real server-sent events when the client asks to stream. Each question maps to a ``Behaviour``
+(answer text, delay, failures, broken bodies); the server records every request so tests can
+check what was asked, how often, and how many requests were in flight at once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the model does for one question."""
+
+    text: str = "这是一个正常的回答。"
+    delay: float = 0.0
+    """Seconds before the response starts."""
+    fail_times: int = 0
+    """Fail this many times with ``status`` before answering; -1 fails forever."""
+    status: int = 500
+    body: bytes | None = None
+    """Raw 200 body instead of a completion (e.g. non-JSON)."""
+    retry_after: float | None = None
+    finish_reason: str = "stop"
+    chunk_delay: float = 0.0
+    """Seconds between streamed chunks."""
+
+
+Script = Mapping[str, Behaviour] | Callable[[str], Behaviour]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client closing a keep-alive connection (or a killed run) is not a server fault.
+        pass
+
+
+class ModelServer:
+    """Serve ``POST /v1/chat/completions`` on 127.0.0.1 from a background thread."""
+
+    def __init__(self, script: Script | None = None, *, default: Behaviour | None = None) -> None:
+        self.script: Script = script if script is not None else {}
+        self.default = default or Behaviour()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.asked: Counter[str] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._failures: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """Base URL, as a user passes it to ``--base-url``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def behaviour(self, prompt: str) -> Behaviour:
+        """The scripted behaviour for ``prompt``."""
+        if callable(self.script):
+            return self.script(prompt)
+        return self.script.get(prompt, self.default)
+
+    def __enter__(self) -> ModelServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm
+            # and the client's delayed ACK add ~40 ms to every response.
+            disable_nagle_algorithm = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length))
+                prompt = body["messages"][-1]["content"]
+                with server._lock:
+                    server.requests.append(body)
+                    server.headers.append(dict(self.headers.items()))
+                    server.asked[prompt] += 1
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._respond(server.behaviour(prompt), prompt, bool(body.get("stream")))
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _respond(self, b: Behaviour, prompt: str, stream: bool) -> None:
+                if b.delay:
+                    time.sleep(b.delay)
+                with server._lock:
+                    failed = server._failures[prompt]
+                    failing = b.fail_times < 0 or failed < b.fail_times
+                    if failing:
+                        server._failures[prompt] += 1
+                if failing:
+                    payload = json.dumps({"error": {"message": "scripted failure"}}).encode()
+                    self.send_response(b.status)
+                    if b.retry_after is not None:
+                        self.send_header("Retry-After", str(b.retry_after))
+                    self._send(payload, "application/json")
+                    return
+                if b.body is not None:
+                    self.send_response(200)
+                    self._send(b.body, "text/html")
+                    return
+                if stream:
+                    self._stream(b)
+                    return
+                completion = {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion",
+                    "model": "scripted",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": b.text},
+                            "finish_reason": b.finish_reason,
+                        }
+                    ],
+                }
+                self.send_response(200)
+                self._send(json.dumps(completion, ensure_ascii=False).encode(), "application/json")
+
+            def _send(self, payload: bytes, ctype: str) -> None:
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def _stream(self, b: Behaviour) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                pieces = [b.text[i : i + 3] for i in range(0, len(b.text), 3)] or [""]
+                for n, piece in enumerate(pieces):
+                    last = n == len(pieces) - 1
+                    chunk = {
+                        "model": "scripted",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "delta": {"content": piece},
+                                "finish_reason": b.finish_reason if last else None,
+                            }
+                        ],
+                    }
+                    self._chunk(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                    if b.chunk_delay:
+                        time.sleep(b.chunk_delay)
+                self._chunk(b"data: [DONE]\n\n")
+                self.wfile.write(b"0\r\n\r\n")
+
+            def _chunk(self, data: bytes) -> None:
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+
+        return Handler
