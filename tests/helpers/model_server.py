@@ -41,6 +41,8 @@ Script = Mapping[str, Behaviour] | Callable[[str], Behaviour]
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog of 5 resets connections when 32 clients connect at once.
+    request_queue_size = 256
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client closing a keep-alive connection (or a killed run) is not a server fault.
