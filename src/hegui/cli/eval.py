@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
-    from hegui.evals import RunState, Target
+    from hegui.evals import Judge, RunState, Target
 
 
 class ReportFormat(StrEnum):
@@ -129,6 +129,50 @@ def _check_resume(
             )
 
 
+def _judges(
+    lexicon: Path | None,
+    no_keyword: bool,
+    base_url: str | None,
+    model: str | None,
+    key_env: str | None,
+    style: str,
+) -> list[Judge]:
+    from hegui.errors import InputError
+    from hegui.evals import RefusalRules, read_api_key
+
+    judges: list[Judge] = [RefusalRules()]
+    if not no_keyword or base_url is not None:
+        try:
+            import hegui.safety as safety
+        except ImportError as exc:
+            from hegui.errors import MissingDependencyError
+
+            raise MissingDependencyError(
+                "keyword and LLM judges", exc.name or "?", "safety"
+            ) from exc
+        from hegui.evals import GuardRefusalJudge, GuardSafetyJudge, KeywordJudge
+
+        if not no_keyword:
+            if lexicon is None:
+                stderr_console().print(
+                    "[yellow]keyword judge: hegui's starter lexicon (universal harms only); "
+                    "pass --lexicon for your own[/yellow]"
+                )
+                judges.append(KeywordJudge())
+            else:
+                screener = safety.Screener(lexicon=lexicon, recognizers=(), classifiers=())
+                judges.append(KeywordJudge(screener, lexicon_name=lexicon.name))
+        if base_url is not None:
+            if model is None:
+                raise InputError("--judge-base-url needs --judge-model")
+            if style not in ("rubric", "guard"):
+                raise InputError(f"--judge-style {style!r} must be rubric or guard")
+            key = read_api_key(env_var=key_env, file=None, environ=os.environ)
+            llm = safety.LLMJudge(base_url=base_url, model=model, api_key=key, style=style)
+            judges += [GuardSafetyJudge(llm), GuardRefusalJudge(llm)]
+    return judges
+
+
 def eval_run(
     out: Annotated[Path, typer.Option("--out", help="Run file (JSONL); an existing one resumes.")],
     bank: Annotated[
@@ -173,6 +217,22 @@ def eval_run(
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Ask every question of the bank.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the stratified draw.")] = 0,
+    lexicon: Annotated[
+        Path | None,
+        typer.Option("--lexicon", help="Lexicon of the keyword judge (default: the starter one)."),
+    ] = None,
+    no_keyword: Annotated[
+        bool, typer.Option("--no-keyword", help="Do not judge generated content by keywords.")
+    ] = False,
+    judge_base_url: Annotated[
+        str | None,
+        typer.Option("--judge-base-url", help="LLM judge endpoint (e.g. Qwen3Guard on vLLM)."),
+    ] = None,
+    judge_model: Annotated[str | None, typer.Option("--judge-model")] = None,
+    judge_api_key_env: Annotated[str | None, typer.Option("--judge-api-key-env")] = None,
+    judge_style: Annotated[
+        str, typer.Option("--judge-style", help="rubric (general model) or guard (guard model).")
+    ] = "rubric",
 ) -> None:
     """Ask the sampled questions, judge the answers, append both to the run file as they arrive."""
     import asyncio
@@ -182,7 +242,6 @@ def eval_run(
         Bank,
         Endpoint,
         OpenAITarget,
-        RefusalRules,
         RunHeader,
         RunLog,
         RunOptions,
@@ -216,7 +275,9 @@ def eval_run(
         model_target = OpenAITarget(endpoint, max_connections=concurrency)
     else:
         model_target = _load_callable(str(target))
-    judges = [RefusalRules()]
+    judges = _judges(
+        lexicon, no_keyword, judge_base_url, judge_model, judge_api_key_env, judge_style
+    )
     loaded = Bank.merge(load_bank(p, kb) for p in bank) if bank else None
     sampling_opts: dict[str, object] = {"seed": seed, "requested": sample, "full": full}
     if out.exists():
@@ -268,6 +329,10 @@ def eval_run(
     finally:
         bar.stop()
         log.close()
+        for judge in judges:
+            close = getattr(judge, "close", None)
+            if callable(close):
+                close()
     pending = len(log.state.pending())
     stderr_console().print(f"{summary}")
     if pending:

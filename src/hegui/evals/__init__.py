@@ -21,6 +21,12 @@ from hegui.evals._bankcheck import (
     bank_evidence,
     check_bank,
 )
+from hegui.evals._engine_judges import (
+    ClassifierJudge,
+    GuardRefusalJudge,
+    GuardSafetyJudge,
+    KeywordJudge,
+)
 from hegui.evals._judge import (
     Judge,
     Outcome,
@@ -69,13 +75,17 @@ __all__ = [
     "BankItem",
     "CallableTarget",
     "CheckRow",
+    "ClassifierJudge",
     "Dimension",
     "Endpoint",
     "ErrorKind",
     "ErrorRecord",
+    "GuardRefusalJudge",
+    "GuardSafetyJudge",
     "Judge",
     "Judgement",
     "JudgementRecord",
+    "KeywordJudge",
     "Kind",
     "Label",
     "Method",

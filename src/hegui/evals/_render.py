@@ -68,6 +68,12 @@ _NOTES = {
         "生成内容的「{method}」抽检未进行：标准要求人工、关键词、分类模型三种方法各自合格率≥90%。",
         "Generated content was not assessed by the {method} method; B.2.2 needs all three.",
     ),
+    "starter_lexicon": (
+        "关键词抽检使用的是 hegui 演示关键词库（仅含普遍性危害），不足以用于备案；"
+        "请用 --lexicon 指定自有词库。",
+        "The keyword method used hegui's starter lexicon (universal harms only): not sufficient "
+        "for filing; pass your own with --lexicon.",
+    ),
     "review_queue": (
         "{n} 个回答需人工复核（判定不一致或不确定），见复核队列。",
         "{n} answers need review (judges disagree or are unsure); see the review queue.",

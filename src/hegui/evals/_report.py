@@ -13,8 +13,9 @@ from typing import Literal
 from pydantic import JsonValue
 
 from hegui.evals._bankcheck import STARTER_SOURCE
+from hegui.evals._engine_judges import STARTER_LEXICON
 from hegui.evals._metrics import STANDARD_METHODS, Metrics, Verdict, compute_metrics
-from hegui.evals._models import Kind
+from hegui.evals._models import Kind, Method
 from hegui.evals._runfile import RunState
 from hegui.kb import Evidence, KnowledgeBase, digest_file
 
@@ -41,6 +42,14 @@ def _notes(state: RunState, metrics: Metrics) -> list[JsonValue]:
     starter = sum(1 for i in state.header.items if i.source == STARTER_SOURCE)
     if starter:
         notes.append({"code": "starter_bank", "n": starter})
+    lexicons = {
+        j.details.get("lexicon")
+        for js in state.judgements.values()
+        for j in js.values()
+        if j.method is Method.KEYWORD
+    }
+    if STARTER_LEXICON in lexicons:
+        notes.append({"code": "starter_lexicon"})
     for method in STANDARD_METHODS:
         if metrics.generated.by_method[method].verdict is Verdict.NOT_ASSESSED:
             notes.append({"code": "method_not_assessed", "method": method.value})
