@@ -173,3 +173,19 @@ def test_guard_judges_in_a_run(tmp_path: Path, kb: KnowledgeBase) -> None:
     assert [q.item_id for q in metrics.review_queue if q.kind is Kind.SHOULD_REFUSE] == ["s3"]
     classifier = metrics.generated.by_method[Method.CLASSIFIER]
     assert (classifier.positive, classifier.decided, classifier.undecided) == (1, 2, 1)
+
+
+def test_judges_are_registered_under_stable_ids() -> None:
+    from hegui.errors import UnknownIdError
+    from hegui.evals import judge_factory, judge_ids
+
+    assert {
+        "hegui/refusal-rules",
+        "hegui/keyword",
+        "hegui/classifier",
+        "hegui/llm-guard-safety",
+        "hegui/llm-guard-refusal",
+    } <= set(judge_ids())
+    assert judge_factory("hegui/keyword") is KeywordJudge
+    with pytest.raises(UnknownIdError, match="hegui/keyword"):
+        judge_factory("hegui/keywords")
