@@ -42,6 +42,9 @@ CASES = [
     ("cn_vehicle_plate", "车牌京A·12345，粤BD12345", ["京A·12345", "粤BD12345"]),
     ("cn_vehicle_plate", "沪A12345F大车", ["沪A12345F"]),
     ("cn_vehicle_plate", "京I12345", []),  # no I on plates
+    # python-stdnum 2.2 raised KeyError('county') on this region code instead of rejecting it.
+    ("cn_resident_id", "号码119652199001019613", []),
+    ("bank_card", "卡号119652199001019613", []),
 ]
 
 

@@ -19,6 +19,20 @@ _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 
 
+def ric_valid(value: str) -> bool:
+    """GB 11643 resident ID check (python-stdnum ``cn.ric``), never raising on user text.
+
+    python-stdnum 2.2 raises ``KeyError: 'county'`` for some region codes present in its
+    database without county data (e.g. ``119652199001019613``) instead of returning False.
+    """
+    from stdnum.cn import ric
+
+    try:
+        return bool(ric.is_valid(value))
+    except KeyError:
+        return False
+
+
 def _legacy_id_valid(value: str) -> bool:
     """15-digit IDs (before 1999): region, then YYMMDD of a 19xx birth date, no check digit."""
     if value[0] not in "12345678":
@@ -46,9 +60,7 @@ class ResidentIdRecognizer(PatternRecognizer):
         """GB 11643 check digit, birth date and region (18 digits); date (15 digits)."""
         if len(value) == 15:
             return _legacy_id_valid(value)
-        from stdnum.cn import ric
-
-        return bool(ric.is_valid(value.upper()))
+        return ric_valid(value.upper())
 
 
 @recognizer("cn_passport")

@@ -6,6 +6,7 @@ import re
 
 from hegui.safety._plugins import recognizer
 from hegui.safety.pii._base import PatternRecognizer
+from hegui.safety.pii._identity import ric_valid
 
 __all__ = ["BankCardRecognizer", "MobileRecognizer", "SocialCreditCodeRecognizer"]
 
@@ -51,12 +52,11 @@ class BankCardRecognizer(PatternRecognizer):
     def validate(self, value: str) -> bool:
         """Luhn check digit, and not a resident ID."""
         from stdnum import luhn
-        from stdnum.cn import ric
 
         digits = re.sub(r"\D", "", value)
         if not 16 <= len(digits) <= 19:
             return False
-        if len(digits) == 18 and ric.is_valid(digits):
+        if len(digits) == 18 and ric_valid(digits):
             return False
         return bool(luhn.is_valid(digits))
 
@@ -77,8 +77,8 @@ class SocialCreditCodeRecognizer(PatternRecognizer):
 
     def validate(self, value: str) -> bool:
         """GB 32100 check character; an all-digit value that is a resident ID is not a USCC."""
-        from stdnum.cn import ric, uscc
+        from stdnum.cn import uscc
 
-        if value.isdigit() and ric.is_valid(value):
+        if value.isdigit() and ric_valid(value):
             return False
         return bool(uscc.is_valid(value))
