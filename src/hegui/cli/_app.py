@@ -13,6 +13,8 @@ from hegui._version import __version__
 # are imported inside the command functions) so that ``hegui --help`` stays fast.
 COMMAND_MODULES = [
     "hegui.cli.kb",
+    "hegui.cli.lexicon",
+    "hegui.cli.screen",
 ]
 
 
