@@ -26,6 +26,7 @@ __all__ = ["LEXICON_SOURCE", "Matcher", "compile_lexicon"]
 LEXICON_SOURCE = "hegui/lexicon"
 _VARIANT_RANK = {v: i for i, v in enumerate(Variant)}
 _GLOBAL = -1
+_DFA_LIMIT = 200_000
 _RUNS = re.compile(r"(.)\1+", re.S)
 
 _ascii_alnum = np.zeros(0x110000, dtype=np.bool_)
@@ -60,7 +61,10 @@ class _Automaton:
             )
             for k in keys
         ]
-        self.ac = ahocorasick_rs.BytesAhoCorasick([_enc(k) for k in keys])
+        # A DFA scans fastest but builds slowly and large; past ~200k patterns the contiguous
+        # NFA keeps compile time within the budget (measured in benchmarks/screen.py).
+        impl = ahocorasick_rs.Implementation.ContiguousNFA if len(keys) > _DFA_LIMIT else None
+        self.ac = ahocorasick_rs.BytesAhoCorasick([_enc(k) for k in keys], implementation=impl)
         self.longest = max((len(k) for k in keys), default=0)
 
     def hits(self, chars: npt.NDArray[np.uint32]) -> list[tuple[int, int, int]]:
