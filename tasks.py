@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".hegui-installed"
+TORCH = "torch==2.13.0"
 
 
 def _run(*cmd: str | Path) -> int:
@@ -31,14 +32,16 @@ def _run(*cmd: str | Path) -> int:
 def _ensure_env() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - runs before the venv exists
         sys.exit(f"hegui needs Python 3.11 or newer; this is {sys.version.split()[0]}")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + TORCH.encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (BIN / "python").exists():
         print(f"creating virtual environment in {VENV}", file=sys.stderr)
         venv.create(VENV, with_pip=True)
     pip = [BIN / "python", "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    if _run(*pip, "-e", ".[dev]") != 0:
+    # torch first and pinned: this release is a CPU build available offline on the build
+    # machines; left to the resolver, `torch>=2.2` would pull a CUDA build of several GB.
+    if _run(*pip, TORCH) != 0 or _run(*pip, "-e", ".[dev]") != 0:
         sys.exit("installing the project into .venv failed (see pip's output above)")
     STAMP.write_text(wanted)
 

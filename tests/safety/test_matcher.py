@@ -117,3 +117,22 @@ def test_spans_index_the_original_and_normalize_to_the_term(text: str) -> None:
     for f in _plain_matcher().find(text):
         assert 0 <= f.start < f.end <= len(text)
         assert norm.text(text[f.start : f.end]) == norm.text(f.term)
+
+
+def test_repeats_collapse_covers_the_whole_run() -> None:
+    from hegui.safety import Lexicon, NormalizeSettings
+
+    lex = Lexicon(
+        version="r",
+        normalize=NormalizeSettings(repeats=True),
+        entries=(LexiconEntry(term="GHB", risk="A.1.h"), LexiconEntry(term="制作", risk="A.1.d")),
+    )
+    m = Matcher(lex)
+    assert [(f.start, f.end) for f in m.find("买GGHHBB吧")] == [(1, 7)]
+    assert [(f.start, f.end) for f in m.find("zzhhiizuo")] == [(0, 9)]
+
+
+def test_chinese_numerals_and_digits_share_readings() -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term="一夜情", risk="A.1.f", match=ALL_VARIANTS)))
+    for text in ("壹夜情", "1夜情", "yiyeqing", "衣夜情", "一.夜.情"):
+        assert [f.term for f in m.find(text)] == ["一夜情"], text

@@ -17,6 +17,8 @@ COMMAND_MODULES = [
     "hegui.cli.kb",
     "hegui.cli.bank",
     "hegui.cli.eval",
+    "hegui.cli.lexicon",
+    "hegui.cli.screen",
 ]
 
 

@@ -42,12 +42,14 @@ from hegui.safety._policy import (
 from hegui.safety._screener import Screener, starter_lexicon
 from hegui.safety._stream import StreamScreener, StreamUpdate
 from hegui.safety._tables import NormalizeOptions
+from hegui.safety._transformers import SAFE_LABELS, TransformersClassifier
 from hegui.safety._types import Action, Direction, Finding, Severity, Verdict
 from hegui.safety._variants import Variant
 
 __all__ = [
     "LEXICON_SOURCE",
     "QWEN3GUARD_CATEGORIES",
+    "SAFE_LABELS",
     "UNMAPPED_RISK",
     "Action",
     "Classifier",
@@ -75,6 +77,7 @@ __all__ = [
     "Severity",
     "StreamScreener",
     "StreamUpdate",
+    "TransformersClassifier",
     "Variant",
     "Verdict",
     "apply_mask",

@@ -9,6 +9,7 @@ number is small next to the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,8 @@ __all__ = ["LEXICON_SOURCE", "Matcher", "compile_lexicon"]
 LEXICON_SOURCE = "hegui/lexicon"
 _VARIANT_RANK = {v: i for i, v in enumerate(Variant)}
 _GLOBAL = -1
+_DFA_LIMIT = 200_000
+_RUNS = re.compile(r"(.)\1+", re.S)
 
 _ascii_alnum = np.zeros(0x110000, dtype=np.bool_)
 _ascii_alnum[[*range(0x30, 0x3A), *range(0x61, 0x7B)]] = True
@@ -58,7 +61,10 @@ class _Automaton:
             )
             for k in keys
         ]
-        self.ac = ahocorasick_rs.BytesAhoCorasick([_enc(k) for k in keys])
+        # A DFA scans fastest but builds slowly and large; past ~200k patterns the contiguous
+        # NFA keeps compile time within the budget (measured in benchmarks/screen.py).
+        impl = ahocorasick_rs.Implementation.ContiguousNFA if len(keys) > _DFA_LIMIT else None
+        self.ac = ahocorasick_rs.BytesAhoCorasick([_enc(k) for k in keys], implementation=impl)
         self.longest = max((len(k) for k in keys), default=0)
 
     def hits(self, chars: npt.NDArray[np.uint32]) -> list[tuple[int, int, int]]:
@@ -157,6 +163,9 @@ class Matcher:
         for owner, norm in zip(owners, self._normalize_many(allow_texts), strict=True):
             if norm:
                 exact.setdefault(norm, []).append((owner, Variant.ALLOW))
+        if self.normalizer.options.repeats:  # the text's runs collapse, so must the forms'
+            exact = _collapse_forms(exact)
+            sound = _collapse_forms(sound)
         self._exact = _Automaton(exact)
         self._sound = _Automaton(sound) if sound else None
         if self._sound is not None and tables is not None:
@@ -205,7 +214,7 @@ class Matcher:
                 if before >= 0 and _ascii_alnum[fold[cps[before]]]:
                     continue
             if pattern.tail_word:
-                after = int(pos[ce - 1]) + 1
+                after = norm.span(cs, ce)[1]
                 if after < len(cps) and _ascii_alnum[fold[cps[after]]]:
                     continue
                 if after >= len(cps) and open_end:
@@ -237,7 +246,7 @@ class Matcher:
             if any(a in (_GLOBAL, owner) and s <= cs and ce <= e for a, s, e in allows):
                 continue
             entry = self.entries[owner]
-            start, end = int(norm.pos[cs]), int(norm.pos[ce - 1]) + 1
+            start, end = norm.span(cs, ce)
             if variant is Variant.NORMALIZED and text[start:end] == entry.term:
                 variant = Variant.EXACT
             findings.append(
@@ -254,6 +263,15 @@ class Matcher:
             )
         findings.sort(key=lambda f: (f.start, f.end, f.entry_id or ""))
         return findings
+
+
+def _collapse_forms(
+    forms: dict[str, list[tuple[int, Variant]]],
+) -> dict[str, list[tuple[int, Variant]]]:
+    out: dict[str, list[tuple[int, Variant]]] = {}
+    for form, owners in forms.items():
+        out.setdefault(_RUNS.sub(r"\1", form), []).extend(owners)
+    return out
 
 
 def compile_lexicon(lexicon: Lexicon) -> Matcher:

@@ -50,10 +50,13 @@ class Normalized:
     """Length of the original text."""
     cps: npt.NDArray[np.uint32]
     """The original code points (for checks on the characters around a span)."""
+    last: npt.NDArray[np.int64] | None = None
+    """With ``repeats``: original offset of the LAST character of each collapsed run."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` of normalized ``[start, end)`` (``end > start``)."""
-        return int(self.pos[start]), int(self.pos[end - 1]) + 1
+        last = self.pos if self.last is None else self.last
+        return int(self.pos[start]), int(last[end - 1]) + 1
 
     def text(self) -> str:
         """The normalized characters as a string."""
@@ -92,12 +95,14 @@ class Normalizer:
                     keep = np.ones(len(pos), dtype=np.bool_)
                     keep[drop] = False
                     pos, chars = pos[keep], chars[keep]
+        last: npt.NDArray[np.int64] | None = None
         if self.options.repeats and len(chars) > 1:
-            first = np.empty(len(chars), dtype=np.bool_)
-            first[0] = True
-            np.not_equal(chars[1:], chars[:-1], out=first[1:])
+            differs = chars[1:] != chars[:-1]
+            first = np.concatenate(([True], differs))
+            final = np.concatenate((differs, [True]))
+            last = pos[final]
             pos, chars = pos[first], chars[first]
-        return Normalized(chars=chars, pos=pos, length=n, cps=cps)
+        return Normalized(chars=chars, pos=pos, length=n, cps=cps, last=last)
 
     def _interference(
         self,
@@ -115,7 +120,8 @@ class Normalizer:
         inside = (j > 0) & (j < len(solid))
         left = solid[np.clip(j - 1, 0, len(solid) - 1)]
         right = solid[np.clip(j, 0, len(solid) - 1)]
-        inside &= self._han[chars[left]] & self._han[chars[right]]
+        # Han-ness of the ORIGINAL characters: 三 folds to 3 but 三.过 is still inside a word.
+        inside &= self._han[cps[pos[left]]] & self._han[cps[pos[right]]]
         orig = pos[ctx]
         after = np.minimum(orig + 1, len(cps) - 1)
         inside &= (orig + 1 < len(cps)) & (klass[after] != SPACE)

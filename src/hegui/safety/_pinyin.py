@@ -79,6 +79,12 @@ def pinyin_tables() -> PinyinTables:
         first = _toneless(readings.split(",")[0])
         if first.isascii() and first.isalpha():
             reading[cp] = first
+    # Digits read as their Chinese numerals: number styles fold 壹 and ① to digits, so the
+    # sound and spelled forms of a digit are those of 一, 二 … (壹夜情, yiyeqing, 衣夜情).
+    for digit, syllable in enumerate(
+        ("ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu")
+    ):
+        reading[0x30 + digit] = syllable
     syllables = tuple(sorted(set(reading.values())))
     syllable_id = {s: i for i, s in enumerate(syllables)}
     sound = np.arange(N_CODEPOINTS, dtype=np.uint32)
