@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hegui.safety import LexiconEntry, Matcher, MatchOptions, Normalizer
+from hegui.safety import (
+    Lexicon,
+    LexiconEntry,
+    Matcher,
+    MatchOptions,
+    Normalizer,
+    NormalizeSettings,
+)
+from hegui.safety._pinyin import SOUND_BASE, PinyinTables, pinyin_tables
+from hegui.safety._variants import exact_forms, sound_forms
 
 from .conftest import ALL_VARIANTS, make_lexicon
 
@@ -88,13 +97,91 @@ def test_polyphone_uses_phrase_reading() -> None:
     assert [f.variant for f in m.find("yinhangka")] == ["pinyin"]
 
 
-def test_variant_patterns_are_bounded() -> None:
-    long_term = "非法出售公民个人信息"
-    m = Matcher(make_lexicon(LexiconEntry(term=long_term, risk="A.4.f", match=ALL_VARIANTS)))
-    h = len(long_term)
-    # contiguous pinyin runs + initials + normalized, and one sound form per mix
-    assert len(m._exact.patterns) <= h * (h + 1) // 2 + 2
-    assert m._sound is not None and len(m._sound.patterns) <= h * (h + 1) // 2 + 1
+@pytest.mark.parametrize(
+    ("term", "spelled"),
+    [
+        ("非法出售公民个人信息", 1),  # 55 contiguous mixed spellings, one spelled pattern
+        ("冰毒", 1),
+        ("银行卡", 2),  # phrase reading yin hang differs from the first readings yin xing
+    ],
+)
+def test_variant_patterns_are_bounded(term: str, spelled: int) -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term=term, risk="A.4.f", match=ALL_VARIANTS)))
+    # normalized + initials; one all-sound form; the spelled forms
+    assert len(m._exact) == 2
+    assert m._sound is not None and len(m._sound) == 1
+    assert m._spelled is not None and len(m._spelled) == spelled
+
+
+FORM_TERMS = ["冰毒", "银行卡", "一夜情", "K粉", "安娜", "非法出售公民个人信息", "行长"]
+
+
+def _homophone_of(tables: PinyinTables, syllable: str, avoid: str) -> str:
+    return next(
+        chr(cp)
+        for cp, s in sorted(tables.reading.items())
+        if s == syllable and 0x4E00 <= cp <= 0x9FFF and chr(cp) not in avoid
+    )
+
+
+@pytest.mark.parametrize("repeats", [False, True])
+def test_every_enumerated_form_is_found(repeats: bool) -> None:
+    """The spelled view finds exactly what the enumerated forms of ``_variants`` define."""
+    lex = Lexicon(
+        version="forms",
+        normalize=NormalizeSettings(repeats=repeats),
+        entries=tuple(LexiconEntry(term=t, risk="A.1.h", match=ALL_VARIANTS) for t in FORM_TERMS),
+    )
+    m, tables = Matcher(lex), pinyin_tables()
+    checked = 0
+    for entry, norm in zip(lex.entries, m.normalized_terms, strict=True):
+        syllables = tables.spell(norm)
+        sounds = [chr(tables.sound_of(s)) if s else None for s in syllables]
+        texts = [f for f, _ in exact_forms(norm, syllables, pinyin=True, initials=True, mixed=True)]
+        for form, _ in sound_forms(norm, syllables, sounds, mixed=True):
+            texts.append(
+                "".join(
+                    _homophone_of(tables, tables.syllables[ord(c) - SOUND_BASE], norm)
+                    if ord(c) >= SOUND_BASE
+                    else c
+                    for c in form
+                )
+            )
+        for form in texts:
+            text = f"请问{form}在哪"
+            spans = {(f.start, f.end) for f in m.find(text) if f.entry_id == entry.key}
+            assert (2, 2 + len(form)) in spans, (entry.term, form)
+            checked += 1
+    assert checked > 100
+
+
+PIECES_V = st.sampled_from(
+    [*"冰毒兵银行卡一夜情安娜K粉", "bing", "du", "yin", "hang", "xing", "an", "na", "ka", " ", "。"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES_V, max_size=12).map("".join))
+def test_variant_findings_are_forms_of_their_entry(text: str) -> None:
+    m, tables = _variant_matcher(), pinyin_tables()
+    norm = Normalizer()
+    for f in m.find(text):
+        entry_norm = norm.text(f.term)
+        span = norm.text(text[f.start : f.end])
+        syllables = tables.spell(entry_norm)
+        forms = dict(exact_forms(entry_norm, syllables, pinyin=True, initials=True, mixed=True))
+        sounds = [chr(tables.sound_of(s)) if s else None for s in syllables]
+        sound = {g for g, _ in sound_forms(entry_norm, syllables, sounds, mixed=True)}
+        if f.variant == "homophone":
+            assert "".join(chr(tables.sound[ord(c)]) for c in span) in sound
+        else:
+            assert f.variant in {"exact", forms.get(span)}, (f, span)
+
+
+@functools.cache
+def _variant_matcher() -> Matcher:
+    entries = (LexiconEntry(term=t, risk="A.1.h", match=ALL_VARIANTS) for t in FORM_TERMS)
+    return Matcher(make_lexicon(*entries))
 
 
 TERMS = ["冰毒", "海洛因", "ab", "K粉"]

@@ -62,7 +62,6 @@ def lexicon_stats(lexicon: Lexicon, matcher: Matcher | None = None) -> dict[str,
     """Counts per risk, severity, tag and match option, and the compiled pattern counts."""
     matcher = matcher or Matcher(lexicon)
     entries = lexicon.entries
-    sound = matcher._sound.patterns if matcher._sound else []
     return {
         "name": lexicon.name,
         "version": lexicon.version,
@@ -76,8 +75,9 @@ def lexicon_stats(lexicon: Lexicon, matcher: Matcher | None = None) -> dict[str,
             for opt in ("pinyin", "initials", "mixed", "homophones")
         },
         "allow": len(lexicon.allow) + sum(len(e.allow) for e in entries),
-        "patterns": len(matcher._exact.patterns),
-        "sound_patterns": len(sound),
+        "patterns": len(matcher._exact),
+        "sound_patterns": len(matcher._sound) if matcher._sound else 0,
+        "spelled_patterns": len(matcher._spelled) if matcher._spelled else 0,
         "longest_pattern": matcher.longest,
     }
 

@@ -1,92 +1,45 @@
-"""The lexicon matcher: compiled forms, one Aho-Corasick pass, verification, original spans.
+"""The lexicon matcher: compiled forms, Aho-Corasick passes, verification, original spans.
 
-The normalized text is fed to ``ahocorasick_rs`` as UTF-16 bytes (two bytes per character for
-nearly all Chinese, against three in UTF-8), so the automaton walks fewer bytes than it would
-on the raw string. A second pass over the sound-mapped text runs only when some entry asks for
-homophones. Hits are verified in Python (alignment, whole-word pinyin, allow-lists): their
-number is small next to the text.
+Up to three passes over one normalized text: the normalized text itself (normalized forms,
+initials, allow-lists), its sound-mapped copy when some entry asks for homophones, and the
+spelled view (``_spelled``) near Latin letters when some entry asks for pinyin or mixed forms.
+Hits are verified in Python (alignment, whole-word pinyin, the entry's forms, allow-lists):
+their number is small next to the text.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from hegui.errors import ConfigError
+from hegui.safety._automaton import Automaton
 from hegui.safety._lexicon import Lexicon, LexiconEntry
 from hegui.safety._normalize import Normalized, Normalizer, codepoints
+from hegui.safety._patterns import build_patterns
+from hegui.safety._spelled import spelled_view
 from hegui.safety._types import Finding
-from hegui.safety._variants import Variant, exact_forms, sound_forms
+from hegui.safety._variants import FormSets, Variant
+
+if TYPE_CHECKING:
+    from hegui.safety._pinyin import PinyinTables
 
 __all__ = ["LEXICON_SOURCE", "Matcher", "compile_lexicon"]
 
 LEXICON_SOURCE = "hegui/lexicon"
 _VARIANT_RANK = {v: i for i, v in enumerate(Variant)}
 _GLOBAL = -1
-_DFA_LIMIT = 200_000
-_RUNS = re.compile(r"(.)\1+", re.S)
-
-_ascii_alnum = np.zeros(0x110000, dtype=np.bool_)
-_ascii_alnum[[*range(0x30, 0x3A), *range(0x61, 0x7B)]] = True
 
 
-def _enc(text: str) -> bytes:
-    return text.encode("utf-16-le", "surrogatepass")
+def _word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    owners: tuple[tuple[int, Variant], ...]
-    """(entry index or _GLOBAL for the global allow-list, variant) per owner."""
-    lead_word: bool
-    """The pattern starts with an ASCII letter or digit: check the character before."""
-    tail_word: bool
-
-
-class _Automaton:
-    """One Aho-Corasick automaton over UTF-16 patterns, with owners per pattern."""
-
-    def __init__(self, forms: dict[str, list[tuple[int, Variant]]]) -> None:
-        import ahocorasick_rs
-
-        keys = list(forms)
-        self.patterns = [
-            _Pattern(
-                owners=tuple(forms[k]),
-                lead_word=k[0].isascii() and k[0].isalnum(),
-                tail_word=k[-1].isascii() and k[-1].isalnum(),
-            )
-            for k in keys
-        ]
-        # A DFA scans fastest but builds slowly and large; past ~200k patterns the contiguous
-        # NFA keeps compile time within the budget (measured in benchmarks/screen.py).
-        impl = ahocorasick_rs.Implementation.ContiguousNFA if len(keys) > _DFA_LIMIT else None
-        self.ac = ahocorasick_rs.BytesAhoCorasick([_enc(k) for k in keys], implementation=impl)
-        self.longest = max((len(k) for k in keys), default=0)
-
-    def hits(self, chars: npt.NDArray[np.uint32]) -> list[tuple[int, int, int]]:
-        """(pattern, start, end) in character indices of ``chars``."""
-        if len(chars) == 0:
-            return []
-        wide = bool((chars > 0xFFFF).any())
-        if not wide:
-            raw = self.ac.find_matches_as_indexes(chars.astype("<u2").tobytes(), overlapping=True)
-            return [(p, s >> 1, e >> 1) for p, s, e in raw if not s & 1]
-        text = chars.tobytes().decode("utf-32-le", "surrogatepass")
-        units = np.cumsum(1 + (chars > 0xFFFF).astype(np.int64))
-        starts = np.concatenate(([0], units[:-1]))
-        out: list[tuple[int, int, int]] = []
-        for p, s, e in self.ac.find_matches_as_indexes(_enc(text), overlapping=True):
-            if s & 1:
-                continue
-            cs = int(np.searchsorted(starts, s >> 1))
-            ce = int(np.searchsorted(starts, e >> 1))
-            if cs < len(starts) and starts[cs] == s >> 1:
-                out.append((p, cs, ce))
-        return out
+def _word(cp: np.uint32) -> bool:
+    c = int(cp)
+    return c < 128 and chr(c).isalnum()
 
 
 class Matcher:
@@ -130,31 +83,15 @@ class Matcher:
                 fix="remove them, or turn off `normalize.skip`",
             )
         self.normalized_terms = tuple(terms)
-        exact: dict[str, list[tuple[int, Variant]]] = {}
-        sound: dict[str, list[tuple[int, Variant]]] = {}
-        wants_pinyin = any(
-            e.match.pinyin or e.match.mixed or e.match.initials or e.match.homophones
-            for e in entries
-        )
-        tables = None
-        if wants_pinyin:
+        matches = [e.match for e in entries]
+        tables: PinyinTables | None = None
+        if any(m.pinyin or m.mixed or m.initials or m.homophones for m in matches):
             from hegui.safety._pinyin import pinyin_tables
 
             tables = pinyin_tables()
-        for i, (entry, norm) in enumerate(zip(entries, terms, strict=True)):
-            m = entry.match
-            if tables is None or not (m.pinyin or m.mixed or m.initials or m.homophones):
-                exact.setdefault(norm, []).append((i, Variant.NORMALIZED))
-                continue
-            syllables = tables.spell(norm)
-            for form, variant in exact_forms(
-                norm, syllables, pinyin=m.pinyin, initials=m.initials, mixed=m.mixed
-            ):
-                exact.setdefault(form, []).append((i, variant))
-            if m.homophones:
-                sounds = [chr(tables.sound_of(s)) if s else None for s in syllables]
-                for form, variant in sound_forms(norm, syllables, sounds, mixed=m.mixed):
-                    sound.setdefault(form, []).append((i, variant))
+        repeats = self.normalizer.options.repeats
+        patterns = build_patterns(terms, matches, tables, repeats=repeats)
+        exact, sound = patterns.exact, patterns.sound
         allow_texts = list(self.lexicon.allow)
         owners = [_GLOBAL] * len(allow_texts)
         for i, entry in enumerate(entries):
@@ -162,15 +99,26 @@ class Matcher:
             owners += [i] * len(entry.allow)
         for owner, norm in zip(owners, self._normalize_many(allow_texts), strict=True):
             if norm:
-                exact.setdefault(norm, []).append((owner, Variant.ALLOW))
-        if self.normalizer.options.repeats:  # the text's runs collapse, so must the forms'
-            exact = _collapse_forms(exact)
-            sound = _collapse_forms(sound)
-        self._exact = _Automaton(exact)
-        self._sound = _Automaton(sound) if sound else None
+                exact.add(norm, owner, Variant.ALLOW)
+        if repeats:  # the text's runs collapse, so must the forms'
+            exact, sound = exact.collapsed(), sound.collapsed()
+        self._exact = Automaton(exact, utf16=True)
+        self._sound = Automaton(sound, utf16=True) if sound else None
+        self._spelled = Automaton(patterns.spelled, utf16=False) if patterns.spelled else None
+        self._radius = patterns.radius
+        self._tables = tables
+        self._forms = (
+            FormSets(self.normalized_terms, matches, tables, repeats=repeats)
+            if tables is not None
+            else None
+        )
         if self._sound is not None and tables is not None:
             self._sound_table = tables.sound
-        self.longest = max(self._exact.longest, self._sound.longest if self._sound else 0)
+        self.longest = max(
+            self._exact.longest,
+            self._sound.longest if self._sound else 0,
+            self._spelled.longest if self._spelled else 0,
+        )
         """Longest pattern in normalized characters (bounds the streaming hold-back)."""
 
     def find(self, text: str) -> list[Finding]:
@@ -194,36 +142,82 @@ class Matcher:
         self._collect(self._exact, chars, norm, candidates, allows, open_end)
         if self._sound is not None and self._sound_table is not None and len(chars):
             self._collect(self._sound, self._sound_table[chars], norm, candidates, allows, open_end)
+        if self._spelled is not None:
+            self._collect_spelled(self._spelled, norm, candidates, open_end)
         return self._decide(text, norm, candidates, allows)
 
     def _collect(
         self,
-        automaton: _Automaton,
+        automaton: Automaton,
         chars: npt.NDArray[np.uint32],
         norm: Normalized,
         candidates: list[tuple[int, int, int, Variant]],
         allows: list[tuple[int, int, int]],
         open_end: bool,
     ) -> None:
-        cps, pos = norm.cps, norm.pos
-        fold = self.normalizer.fold
+        lead_word, tail_word = automaton.lead_word, automaton.tail_word
         for p, cs, ce in automaton.hits(chars):
-            pattern = automaton.patterns[p]
-            if pattern.lead_word:
-                before = int(pos[cs]) - 1
-                if before >= 0 and _ascii_alnum[fold[cps[before]]]:
-                    continue
-            if pattern.tail_word:
-                after = norm.span(cs, ce)[1]
-                if after < len(cps) and _ascii_alnum[fold[cps[after]]]:
-                    continue
-                if after >= len(cps) and open_end:
-                    continue
-            for owner, variant in pattern.owners:
+            if lead_word[p] and self._glued_before(norm, cs):
+                continue
+            if tail_word[p] and self._glued_after(norm, cs, ce, open_end):
+                continue
+            for owner, variant in automaton.owners(p):
                 if variant is Variant.ALLOW:
                     allows.append((owner, cs, ce))
                 else:
                     candidates.append((owner, cs, ce, variant))
+
+    def _glued_before(self, norm: Normalized, cs: int) -> bool:
+        """A letter or digit precedes normalized position ``cs`` (not a whole word)."""
+        before = int(norm.pos[cs]) - 1
+        return before >= 0 and _word(self.normalizer.fold[norm.cps[before]])
+
+    def _glued_after(self, norm: Normalized, cs: int, ce: int, open_end: bool) -> bool:
+        """A letter or digit follows (or, streaming, may follow) the span ``[cs, ce)``."""
+        after, cps = norm.span(cs, ce)[1], norm.cps
+        if after >= len(cps):
+            return open_end
+        return _word(self.normalizer.fold[cps[after]])
+
+    def _collect_spelled(
+        self,
+        automaton: Automaton,
+        norm: Normalized,
+        candidates: list[tuple[int, int, int, Variant]],
+        open_end: bool,
+    ) -> None:
+        """Candidates from the spelled view, kept if the span is one of the entry's forms."""
+        assert self._tables is not None and self._forms is not None
+        view = spelled_view(norm.chars, self._radius, self._tables)
+        if view is None:
+            return
+        chars, sound_table = norm.chars, self._tables.sound
+        for p, cs, ce in zip(
+            *(a.tolist() for a in view.spans(automaton.find_in(view.text))), strict=True
+        ):
+            span = chars[cs:ce].tobytes().decode("utf-32-le", "surrogatepass")
+            sounded: str | None = None
+            for owner, _ in automaton.owners(p):
+                exact, sound = self._forms.get(owner)
+                variant = exact.get(span)
+                if variant is not None and self._whole(norm, span, cs, ce, open_end):
+                    candidates.append((owner, cs, ce, variant))
+                    continue
+                if not sound:
+                    continue
+                if sounded is None:
+                    sounded = (
+                        sound_table[chars[cs:ce]].tobytes().decode("utf-32-le", "surrogatepass")
+                    )
+                # The word rule reads the form: a digit read as a sound id is no longer a digit.
+                if sounded in sound and self._whole(norm, sounded, cs, ce, open_end):
+                    candidates.append((owner, cs, ce, Variant.HOMOPHONE))
+
+    def _whole(self, norm: Normalized, form: str, cs: int, ce: int, open_end: bool) -> bool:
+        """A form that starts or ends with a letter or digit matched as a whole word."""
+        if _word_char(form[0]) and self._glued_before(norm, cs):
+            return False
+        return not (_word_char(form[-1]) and self._glued_after(norm, cs, ce, open_end))
 
     def _decide(
         self,
@@ -263,15 +257,6 @@ class Matcher:
             )
         findings.sort(key=lambda f: (f.start, f.end, f.entry_id or ""))
         return findings
-
-
-def _collapse_forms(
-    forms: dict[str, list[tuple[int, Variant]]],
-) -> dict[str, list[tuple[int, Variant]]]:
-    out: dict[str, list[tuple[int, Variant]]] = {}
-    for form, owners in forms.items():
-        out.setdefault(_RUNS.sub(r"\1", form), []).extend(owners)
-    return out
 
 
 def compile_lexicon(lexicon: Lexicon) -> Matcher:

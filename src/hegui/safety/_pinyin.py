@@ -6,18 +6,27 @@ to a *sound id* — a private-use code point that stands for its toneless syllab
 term's sound ids are one more pattern. Memory per entry stays proportional to its length.
 
 Readings come from pypinyin's data: the first (most common) reading per character for the text,
-and the phrase reading when the whole term is a known phrase (``银行`` → ``yin hang``).
+and the phrase reading when the whole term is a known phrase (``银行`` → ``yin hang``). The data
+files are read directly rather than imported: importing pypinyin keeps both dictionaries alive
+in ``sys.modules`` (about 50 MB) and trains its word segmenter, while the matcher needs the
+readings and the 3,400 phrases whose reading differs from the per-character one.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from hegui.errors import MissingDependencyError
 from hegui.safety._tables import N_CODEPOINTS
 
 __all__ = ["SOUND_BASE", "PinyinTables", "pinyin_tables"]
@@ -28,6 +37,7 @@ SOUND_BASE = 0xE000
 (skipped), so a sound id never collides with a character of the text."""
 
 
+@functools.cache
 def _toneless(reading: str) -> str:
     decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
@@ -46,6 +56,10 @@ class PinyinTables:
     sound: npt.NDArray[np.uint32]
     """Normalized code point → sound id (Han) or itself (anything else)."""
     syllable_id: dict[str, int]
+    letters: npt.NDArray[np.uint32]
+    """The letters of every syllable, concatenated in id order."""
+    offsets: npt.NDArray[np.int64]
+    """``letters[offsets[i]:offsets[i + 1]]`` spells syllable ``i``."""
 
     def spell(self, term: str) -> tuple[str | None, ...]:
         """Toneless syllable of each character of ``term`` (``None`` for a non-Han character)."""
@@ -63,22 +77,35 @@ class PinyinTables:
                 i += 1
         return tuple(out)
 
+    def phrase_keys(self) -> Iterator[str]:
+        """The phrases :meth:`spell` can apply (2 to 4 characters)."""
+        return (p for p, s in self.phrases.items() if 2 <= len(p) == len(s) <= _MAX_PHRASE)
+
     def sound_of(self, syllable: str) -> int:
         """The sound-id code point of a syllable."""
         return SOUND_BASE + self.syllable_id[syllable]
 
 
+def _load_json(name: str) -> Any:
+    """A data file of pypinyin, read without importing the package.
+
+    Importing pypinyin loads both dictionaries into module globals and trains a segmenter.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError("pinyin variant matching", "pypinyin", "safety")
+    path = Path(next(iter(spec.submodule_search_locations))) / name
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @functools.cache
 def pinyin_tables() -> PinyinTables:
     """Build the pinyin tables once per process (about 0.2 s)."""
-    from pypinyin.phrases_dict import phrases_dict
-    from pypinyin.pinyin_dict import pinyin_dict
-
     reading: dict[int, str] = {}
-    for cp, readings in pinyin_dict.items():
+    for cp, readings in cast(dict[str, str], _load_json("pinyin_dict.json")).items():
         first = _toneless(readings.split(",")[0])
         if first.isascii() and first.isalpha():
-            reading[cp] = first
+            reading[int(cp)] = first
     # Digits read as their Chinese numerals: number styles fold 壹 and ① to digits, so the
     # sound and spelled forms of a digit are those of 一, 二 … (壹夜情, yiyeqing, 衣夜情).
     for digit, syllable in enumerate(
@@ -93,15 +120,22 @@ def pinyin_tables() -> PinyinTables:
     sound[cps] = SOUND_BASE + ids
     sound.setflags(write=False)
     phrases: dict[str, tuple[str, ...]] = {}
-    for phrase, pys in phrases_dict.items():
+    phrase_data = cast(dict[str, list[list[str]]], _load_json("phrases_dict.json"))
+    for phrase, pys in phrase_data.items():
         spelled = tuple(_toneless(p[0]) for p in pys)
         per_char = tuple(reading.get(ord(c)) for c in phrase)
         if spelled != per_char and all(s in syllable_id for s in spelled):
             phrases[phrase] = spelled
+    del phrase_data
+    joined = "".join(syllables)
+    letters = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").copy()
+    offsets = np.concatenate(([0], np.cumsum([len(s) for s in syllables]))).astype(np.int64)
     return PinyinTables(
         syllables=syllables,
         reading=reading,
         phrases=phrases,
         sound=sound,
         syllable_id=syllable_id,
+        letters=letters,
+        offsets=offsets,
     )
