@@ -50,7 +50,6 @@ class Matcher:
         self.entries: tuple[LexiconEntry, ...] = lexicon.entries
         self.normalizer = Normalizer(lexicon.normalize.options())
         self.normalized_terms: tuple[str, ...] = ()
-        self._sound_table: npt.NDArray[np.uint32] | None = None
         self._compile()
 
     @property
@@ -112,8 +111,6 @@ class Matcher:
             if tables is not None
             else None
         )
-        if self._sound is not None and tables is not None:
-            self._sound_table = tables.sound
         self.longest = max(
             self._exact.longest,
             self._sound.longest if self._sound else 0,
@@ -140,8 +137,9 @@ class Matcher:
         candidates: list[tuple[int, int, int, Variant]] = []
         allows: list[tuple[int, int, int]] = []
         self._collect(self._exact, chars, norm, candidates, allows, open_end)
-        if self._sound is not None and self._sound_table is not None and len(chars):
-            self._collect(self._sound, self._sound_table[chars], norm, candidates, allows, open_end)
+        if self._sound is not None and self._tables is not None and len(chars):
+            sounded = self._tables.sounds(chars)
+            self._collect(self._sound, sounded, norm, candidates, allows, open_end)
         if self._spelled is not None:
             self._collect_spelled(self._spelled, norm, candidates, open_end)
         return self._decide(text, norm, candidates, allows)
@@ -191,7 +189,7 @@ class Matcher:
         view = spelled_view(norm.chars, self._radius, self._tables)
         if view is None:
             return
-        chars, sound_table = norm.chars, self._tables.sound
+        chars, tables = norm.chars, self._tables
         for p, cs, ce in zip(
             *(a.tolist() for a in view.spans(automaton.find_in(view.text))), strict=True
         ):
@@ -207,7 +205,7 @@ class Matcher:
                     continue
                 if sounded is None:
                     sounded = (
-                        sound_table[chars[cs:ce]].tobytes().decode("utf-32-le", "surrogatepass")
+                        tables.sounds(chars[cs:ce]).tobytes().decode("utf-32-le", "surrogatepass")
                     )
                 # The word rule reads the form: a digit read as a sound id is no longer a digit.
                 if sounded in sound and self._whole(norm, sounded, cs, ce, open_end):

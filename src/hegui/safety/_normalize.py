@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hegui.errors import InputError
-from hegui.safety._tables import CTX, KEEP, SPACE, NormalizeOptions, han_table, tables
+from hegui.safety._tables import CTX, KEEP, SPACE, NormalizeOptions, is_han, tables
 
 __all__ = ["Normalized", "Normalizer", "codepoints"]
 
@@ -72,7 +72,6 @@ class Normalizer:
         self.fold = t.fold
         """Original code point → normalized code point."""
         self._klass = t.klass
-        self._han = han_table()
 
     def __call__(self, text: str) -> Normalized:
         """Normalize ``text``; see the module docstring for the rules."""
@@ -121,7 +120,7 @@ class Normalizer:
         left = solid[np.clip(j - 1, 0, len(solid) - 1)]
         right = solid[np.clip(j, 0, len(solid) - 1)]
         # Han-ness of the ORIGINAL characters: 三 folds to 3 but 三.过 is still inside a word.
-        inside &= self._han[cps[pos[left]]] & self._han[cps[pos[right]]]
+        inside &= is_han(cps[pos[left]]) & is_han(cps[pos[right]])
         orig = pos[ctx]
         after = np.minimum(orig + 1, len(cps) - 1)
         inside &= (orig + 1 < len(cps)) & (klass[after] != SPACE)

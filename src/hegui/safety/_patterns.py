@@ -151,7 +151,7 @@ def build_patterns(
     chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     sizes = np.fromiter((len(t) for t in sub), dtype=np.int64, count=len(sub))
     starts = np.concatenate(([0], np.cumsum(sizes + 1)[:-1]))
-    snd = tables.sound[chars]
+    snd = tables.sounds(chars)
     has = snd != chars
     h = np.add.reduceat(has.astype(np.int64), starts)  # positions with a reading, per term
     view, unit, bounds = spell(chars, tables)

@@ -17,21 +17,30 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
 from hegui.errors import MissingDependencyError
-from hegui.safety._tables import N_CODEPOINTS
 
-__all__ = ["SOUND_BASE", "PinyinTables", "pinyin_tables"]
+__all__ = [
+    "SOUND_BASE",
+    "SOUND_LIMIT",
+    "PinyinTables",
+    "char_readings",
+    "phrase_readings",
+    "pinyin_tables",
+]
 
 _MAX_PHRASE = 4
+SOUND_LIMIT = 0x32400
+"""The sound table covers code points below this (every ideograph): 0.8 MB, not 4.5 MB."""
 SOUND_BASE = 0xE000
 """Sound ids live in the BMP private-use area; private-use characters in a text are interference
 (skipped), so a sound id never collides with a character of the text."""
@@ -54,7 +63,8 @@ class PinyinTables:
     phrases: dict[str, tuple[str, ...]]
     """Phrase → toneless syllables, for phrases whose reading differs from the per-character one."""
     sound: npt.NDArray[np.uint32]
-    """Normalized code point → sound id (Han) or itself (anything else)."""
+    """Code point → sound id (Han, digits) or itself, for code points below ``SOUND_LIMIT``
+    (past the last ideograph; use :meth:`sounds`, which handles the rest)."""
     syllable_id: dict[str, int]
     letters: npt.NDArray[np.uint32]
     """The letters of every syllable, concatenated in id order."""
@@ -81,12 +91,30 @@ class PinyinTables:
         """The phrases :meth:`spell` can apply (2 to 4 characters)."""
         return (p for p, s in self.phrases.items() if 2 <= len(p) == len(s) <= _MAX_PHRASE)
 
+    def sounds(self, chars: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        """Sound id of every character that has a reading; other characters unchanged."""
+        if not len(chars) or int(chars.max()) < SOUND_LIMIT:
+            return self.sound[chars]
+        out = self.sound[np.minimum(chars, SOUND_LIMIT - 1)]
+        high = chars >= SOUND_LIMIT
+        out[high] = chars[high]
+        return out
+
     def sound_of(self, syllable: str) -> int:
         """The sound-id code point of a syllable."""
         return SOUND_BASE + self.syllable_id[syllable]
 
 
-def _load_json(name: str) -> Any:
+# pypinyin's data files are JSON of one shape: {"19968": "yī,yí", …} and {"一丁": [["yī"],
+# ["dīng"]], …}. Read with these patterns, one match at a time, the 47,000 phrases never exist
+# as 200,000 Python lists and strings at once (json.loads peaks ~20 MB higher, and the freed
+# memory stays with the process). A file with escapes goes through json.loads instead.
+_CHAR = re.compile(r'"(\d+)"\s*:\s*"([^"\\]*)"')
+_PHRASE = re.compile(r'"([^"\\]+)"\s*:\s*\[(.*?)\]\s*\]', re.S)
+_FIRST = re.compile(r'\[\s*"([^"\\]*)"')
+
+
+def _data_text(name: str) -> str:
     """A data file of pypinyin, read without importing the package.
 
     Importing pypinyin loads both dictionaries into module globals and trains a segmenter.
@@ -95,17 +123,39 @@ def _load_json(name: str) -> Any:
     if spec is None or not spec.submodule_search_locations:
         raise MissingDependencyError("pinyin variant matching", "pypinyin", "safety")
     path = Path(next(iter(spec.submodule_search_locations))) / name
-    return json.loads(path.read_text(encoding="utf-8"))
+    return path.read_text(encoding="utf-8")
+
+
+def char_readings() -> Iterator[tuple[int, str]]:
+    """(code point, first reading with tone marks) for every character pypinyin knows."""
+    text = _data_text("pinyin_dict.json")
+    if "\\" in text:
+        data = cast(dict[str, str], json.loads(text))
+        yield from ((int(cp), r.split(",")[0]) for cp, r in data.items())
+        return
+    for m in _CHAR.finditer(text):
+        yield int(m.group(1)), m.group(2).split(",")[0]
+
+
+def phrase_readings() -> Iterator[tuple[str, list[str]]]:
+    """(phrase, first reading of each character) for every phrase pypinyin knows."""
+    text = _data_text("phrases_dict.json")
+    if "\\" in text:
+        data = cast(dict[str, list[list[str]]], json.loads(text))
+        yield from ((k, [p[0] for p in v]) for k, v in data.items())
+        return
+    for m in _PHRASE.finditer(text):
+        yield m.group(1), _FIRST.findall(m.group(2))
 
 
 @functools.cache
 def pinyin_tables() -> PinyinTables:
     """Build the pinyin tables once per process (about 0.2 s)."""
     reading: dict[int, str] = {}
-    for cp, readings in cast(dict[str, str], _load_json("pinyin_dict.json")).items():
-        first = _toneless(readings.split(",")[0])
+    for cp, marked in char_readings():
+        first = _toneless(marked)
         if first.isascii() and first.isalpha():
-            reading[int(cp)] = first
+            reading[cp] = first
     # Digits read as their Chinese numerals: number styles fold 壹 and ① to digits, so the
     # sound and spelled forms of a digit are those of 一, 二 … (壹夜情, yiyeqing, 衣夜情).
     for digit, syllable in enumerate(
@@ -114,19 +164,17 @@ def pinyin_tables() -> PinyinTables:
         reading[0x30 + digit] = syllable
     syllables = tuple(sorted(set(reading.values())))
     syllable_id = {s: i for i, s in enumerate(syllables)}
-    sound = np.arange(N_CODEPOINTS, dtype=np.uint32)
+    sound = np.arange(SOUND_LIMIT, dtype=np.uint32)
     cps = np.fromiter(reading.keys(), dtype=np.uint32, count=len(reading))
     ids = np.fromiter((syllable_id[r] for r in reading.values()), dtype=np.uint32, count=len(cps))
     sound[cps] = SOUND_BASE + ids
     sound.setflags(write=False)
     phrases: dict[str, tuple[str, ...]] = {}
-    phrase_data = cast(dict[str, list[list[str]]], _load_json("phrases_dict.json"))
-    for phrase, pys in phrase_data.items():
-        spelled = tuple(_toneless(p[0]) for p in pys)
+    for phrase, marks in phrase_readings():
+        spelled = tuple(_toneless(p) for p in marks)
         per_char = tuple(reading.get(ord(c)) for c in phrase)
         if spelled != per_char and all(s in syllable_id for s in spelled):
             phrases[phrase] = spelled
-    del phrase_data
     joined = "".join(syllables)
     letters = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").copy()
     offsets = np.concatenate(([0], np.cumsum([len(s) for s in syllables]))).astype(np.int64)

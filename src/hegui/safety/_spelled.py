@@ -47,7 +47,7 @@ def spell(
         The spelled code points, the index in ``chars`` of each, and where each character of
         ``chars`` starts in the spelled array (one more entry: the total length).
     """
-    snd = tables.sound[chars]
+    snd = tables.sounds(chars)
     has = snd != chars
     sid = np.where(has, snd.astype(np.int64) - SOUND_BASE, 0)
     offsets = tables.offsets

@@ -27,7 +27,7 @@ __all__ = [
     "SPACE",
     "NormalizeOptions",
     "Tables",
-    "han_table",
+    "is_han",
     "tables",
 ]
 
@@ -161,12 +161,24 @@ def _t2s_map() -> dict[int, int]:
     """Traditional → simplified for every ideograph OpenCC maps to exactly one character."""
     import opencc
 
-    cps = [cp for lo, hi in _HAN_RANGES for cp in range(lo, min(hi, 0x2FFFF) + 1)]
-    src = "\n".join(chr(cp) for cp in cps)
-    out = opencc.OpenCC("t2s").convert(src).split("\n")
-    if len(out) != len(cps):  # OpenCC never merges across line breaks; guard anyway
+    cps = np.concatenate(
+        [np.arange(lo, min(hi, 0x2FFFF) + 1, dtype=np.uint32) for lo, hi in _HAN_RANGES]
+    )
+    lines = np.full(2 * len(cps), 0x0A, dtype=np.uint32)  # one ideograph per line
+    lines[::2] = cps
+    out = opencc.OpenCC("t2s").convert(lines.tobytes().decode("utf-32-le"))
+    if len(out) == len(lines):  # every line still one character: compare as arrays
+        mapped = np.frombuffer(out.encode("utf-32-le"), dtype="<u4")[::2]
+        changed = np.flatnonzero(mapped != cps)
+        return dict(zip(cps[changed].tolist(), mapped[changed].tolist(), strict=True))
+    pieces = out.split("\n")  # OpenCC never merges across line breaks; guard anyway
+    if len(pieces) - 1 != len(cps):
         return {}
-    return {cp: ord(o) for cp, o in zip(cps, out, strict=True) if len(o) == 1 and ord(o) != cp}
+    return {
+        cp: ord(o)
+        for cp, o in zip(cps.tolist(), pieces, strict=False)
+        if len(o) == 1 and ord(o) != cp
+    }
 
 
 @functools.cache
@@ -190,13 +202,12 @@ def _klass() -> npt.NDArray[np.uint8]:
     return klass
 
 
-@functools.cache
-def han_table() -> npt.NDArray[np.bool_]:
-    """Whether a (normalized) code point is a Han ideograph."""
-    han = np.zeros(N_CODEPOINTS, dtype=np.bool_)
+def is_han(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """Whether each code point is a Han ideograph (range tests, no table)."""
+    out = np.zeros(len(cps), dtype=np.bool_)
     for lo, hi in _HAN_RANGES:
-        han[lo : hi + 1] = True
-    return han
+        out |= (cps >= lo) & (cps <= hi)
+    return out
 
 
 def _apply(table: npt.NDArray[np.uint32], overrides: dict[int, int]) -> None:
