@@ -226,3 +226,22 @@ def test_chinese_numerals_and_digits_share_readings() -> None:
     m = Matcher(make_lexicon(LexiconEntry(term="一夜情", risk="A.1.f", match=ALL_VARIANTS)))
     for text in ("壹夜情", "1夜情", "yiyeqing", "衣夜情", "一.夜.情"):
         assert [f.term for f in m.find(text)] == ["一夜情"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("六四", True),
+        ("陆肆", True),  # a number style of the numerals
+        ("⑥④", True),
+        ("〇六", False),  # another entry's numerals
+        ("64", False),  # a plain number: 1964, 64 kg
+        ("６４", False),
+        ("六4", True),  # digits standing in for some numerals only: still the word
+    ],
+)
+def test_numeral_terms_are_not_plain_numbers(text: str, found: bool) -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term="六四", risk="A.1.a")))
+    assert bool(m.find(f"说{text}了")) is found
+    digits = Matcher(make_lexicon(LexiconEntry(term="64", risk="A.1.a")))  # listed as digits
+    assert [f.variant for f in digits.find("说64了")] == ["exact"]

@@ -30,6 +30,13 @@ FULL = Normalizer()
         ("冰！毒", "冰\n毒"),  # full-width exclamation: boundary
         ("冰. 毒", "冰\n毒"),  # ASCII mark followed by a space ends a sentence
         ("冰\n毒", "冰\n毒"),
+        ("什么,这个", "什么\n这个"),  # ASCII clause punctuation: boundary like its full-width form
+        ("冰;毒", "冰\n毒"),
+        ("0∶6", "0\n6"),  # ratio sign in scores
+        ("冰“毒”", "冰毒"),  # a quote around one character: interference
+        ("叫他“老板”", "叫他\n老板\n"),  # quotes around a word: boundaries
+        ("毅（首都）", "毅\n首都\n"),
+        ("xi'an", "xian"),  # apostrophe: interference
         ("3.5", "3\n5"),  # not between ideographs: boundary
         ("a.b", "a\nb"),
     ],
