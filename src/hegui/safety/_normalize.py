@@ -33,8 +33,10 @@ import numpy.typing as npt
 
 from hegui.errors import InputError
 from hegui.safety._tables import (
+    CLOSES,
     CTX,
     KEEP,
+    OPENS,
     PAIR,
     SPACE,
     NormalizeOptions,
@@ -145,13 +147,20 @@ class Normalizer:
     @staticmethod
     def _single(cps: npt.NDArray[np.uint32], at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Which brackets and quotes at original offsets ``at`` enclose exactly one character."""
-        opens, closes = pair_sides()
+        sides = pair_sides()
         n = len(cps)
-        after = cps[np.minimum(at + 2, n - 1)]
-        before = cps[np.maximum(at - 2, 0)]
-        opening = np.isin(cps[at], opens) & (at + 2 < n) & np.isin(after, closes)
-        closing = np.isin(cps[at], closes) & (at >= 2) & np.isin(before, opens)
-        return opening | closing
+        # One gather for the mark, the character two after it and the one two before.
+        near = np.concatenate((at, np.minimum(at + 2, n - 1), np.maximum(at - 2, 0)))
+        here, after, before = sides[np.minimum(cps[near], len(sides) - 1)].reshape(3, -1)
+        opening = (here & OPENS) & ((after & CLOSES) >> 1)
+        closing = ((here & CLOSES) >> 1) & (before & OPENS)
+        # ``at`` is sorted: only its last and first entries can reach past the text's ends.
+        if at[-1] + 2 >= n:
+            opening[at + 2 >= n] = 0
+        if at[0] < 2:
+            closing[at < 2] = 0
+        single: npt.NDArray[np.bool_] = (opening | closing).astype(np.bool_)
+        return single
 
     def text(self, text: str) -> str:
         """``text`` normalized, as a string (interference removed, boundaries as line breaks)."""

@@ -20,8 +20,10 @@ import numpy.typing as npt
 
 __all__ = [
     "BOUNDARY",
+    "CLOSES",
     "CTX",
     "KEEP",
+    "OPENS",
     "PAIR",
     "SENTINEL",
     "SKIP",
@@ -217,18 +219,26 @@ def _klass() -> npt.NDArray[np.uint8]:
     return klass
 
 
+OPENS = 1
+CLOSES = 2
+
+
 @functools.cache
-def pair_sides() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """Sorted code points that open (Ps, Pi) and close (Pe, Pf) a pair; quotes do both."""
-    opens: list[int] = [ord(c) for c in _QUOTES]
-    closes: list[int] = list(opens)
-    for cp in np.flatnonzero(_klass() == PAIR).tolist():
+def pair_sides() -> npt.NDArray[np.uint8]:
+    """Code point → ``OPENS`` (Ps, Pi), ``CLOSES`` (Pe, Pf), both (quotes) or 0.
+
+    Covers code points up to the last bracket or quote (planes 0 and 1): index with
+    ``np.minimum(cps, len(table) - 1)``; the last entry is 0.
+    """
+    pairs = np.flatnonzero(_klass() == PAIR)
+    sides = np.zeros(int(pairs.max()) + 2, dtype=np.uint8)
+    for cp in pairs.tolist():
         cat = unicodedata.category(chr(cp))
-        if cat in ("Ps", "Pi"):
-            opens.append(cp)
-        elif cat in ("Pe", "Pf"):
-            closes.append(cp)
-    return np.unique(np.array(opens, dtype=np.uint32)), np.unique(np.array(closes, np.uint32))
+        sides[cp] = OPENS if cat in ("Ps", "Pi") else CLOSES if cat in ("Pe", "Pf") else 0
+    for ch in _QUOTES:
+        sides[ord(ch)] = OPENS | CLOSES
+    sides.setflags(write=False)
+    return sides
 
 
 def is_han(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
