@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hegui.errors import InputError
+from hegui.labeling import (
+    CHARSET_PATTERN,
+    AigcLabel,
+    Ed25519Key,
+    HmacKey,
+    IntegrityStatus,
+    Role,
+    load_key,
+    sign_label,
+    verify_integrity,
+)
+
+from .conftest import PLATFORM, producer_label
+
+SECRET = b"0123456789abcdef-shared-secret"
+
+
+def _ed25519_pems() -> tuple[bytes, bytes]:
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    public = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    return private, public
+
+
+PRIVATE_PEM, PUBLIC_PEM = _ed25519_pems()
+DIGEST = "ab" * 32
+
+
+def _no_digest() -> str | None:
+    return None
+
+
+@pytest.mark.parametrize("key_bytes", [SECRET, PRIVATE_PEM], ids=["hs256", "ed25519"])
+@pytest.mark.parametrize("digest", [None, DIGEST], ids=["metadata", "content"])
+def test_sign_then_verify_valid(key_bytes: bytes, digest: str | None) -> None:
+    key = load_key(key_bytes)
+    signed = sign_label(producer_label(), Role.PRODUCER, key, digest)
+    assert CHARSET_PATTERN.fullmatch(signed.reserved_code1)
+    result = verify_integrity(signed, Role.PRODUCER, [key], lambda: digest)
+    assert result.status is IntegrityStatus.VALID, result.detail
+    assert result.covers_content is (digest is not None)
+
+
+def test_ed25519_public_key_verifies_but_cannot_sign() -> None:
+    signed = sign_label(producer_label(), Role.PRODUCER, load_key(PRIVATE_PEM))
+    public = load_key(PUBLIC_PEM)
+    assert not public.can_sign
+    assert verify_integrity(signed, Role.PRODUCER, [public], _no_digest).status is (
+        IntegrityStatus.VALID
+    )
+    with pytest.raises(InputError, match="cannot sign"):
+        sign_label(producer_label(), Role.PRODUCER, public)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Label": "3"},
+        {"ContentProducer": PLATFORM},
+        {"ProduceID": "other"},
+    ],
+)
+def test_changed_production_fields_are_invalid(change: dict[str, str]) -> None:
+    key = HmacKey(SECRET)
+    signed = sign_label(producer_label(), Role.PRODUCER, key)
+    tampered = AigcLabel.from_fields(signed.fields() | change)
+    assert verify_integrity(tampered, Role.PRODUCER, [key], _no_digest).status is (
+        IntegrityStatus.INVALID
+    )
+
+
+def test_platform_rewrites_propagation_without_breaking_producer_value() -> None:
+    producer_key, platform_key = HmacKey(SECRET), load_key(PRIVATE_PEM)
+    signed = sign_label(producer_label(), Role.PRODUCER, producer_key, DIGEST)
+    propagated = signed.model_copy(
+        update={"content_propagator": PLATFORM, "propagate_id": "plat-9"}
+    )
+    propagated = sign_label(propagated, Role.PLATFORM, platform_key, DIGEST)
+    keys = [producer_key, platform_key]
+    assert verify_integrity(propagated, Role.PRODUCER, keys, lambda: DIGEST).status is (
+        IntegrityStatus.VALID
+    )
+    assert verify_integrity(propagated, Role.PLATFORM, keys, lambda: DIGEST).status is (
+        IntegrityStatus.VALID
+    )
+    # The platform value chains over the producer's: replacing ReservedCode1 breaks it.
+    forged = propagated.model_copy(update={"reserved_code1": "x"})
+    assert verify_integrity(forged, Role.PLATFORM, keys, lambda: DIGEST).status is (
+        IntegrityStatus.INVALID
+    )
+
+
+def test_changed_content_is_invalid() -> None:
+    key = HmacKey(SECRET)
+    signed = sign_label(producer_label(), Role.PRODUCER, key, DIGEST)
+    status = verify_integrity(signed, Role.PRODUCER, [key], lambda: "cd" * 32).status
+    assert status is IntegrityStatus.INVALID
+
+
+@pytest.mark.parametrize(
+    ("value", "keys", "status", "needle"),
+    [
+        ("", [HmacKey(SECRET)], IntegrityStatus.ABSENT, "empty"),
+        ("e862483430d978cbf828b8b24296ef9328d843a0", [], IntegrityStatus.UNVERIFIABLE, "another"),
+        ("hg1.sm2.0a0b0c0d.m.AAAA", [], IntegrityStatus.UNVERIFIABLE, "unknown scheme"),
+        ("hg1.hs256.00000000.m.AAAA", [HmacKey(SECRET)], IntegrityStatus.UNVERIFIABLE, "no hs256"),
+    ],
+)
+def test_non_valid_statuses(
+    value: str, keys: list[HmacKey], status: IntegrityStatus, needle: str
+) -> None:
+    label = producer_label().model_copy(update={"reserved_code1": value})
+    result = verify_integrity(label, Role.PRODUCER, keys, _no_digest)
+    assert result.status is status
+    assert needle in result.detail
+
+
+def test_corrupted_signature_is_invalid() -> None:
+    key = HmacKey(SECRET)
+    signed = sign_label(producer_label(), Role.PRODUCER, key)
+    head, sig = signed.reserved_code1.rsplit(".", 1)
+    flipped = head + "." + ("A" if sig[0] != "A" else "B") + sig[1:]
+    label = signed.model_copy(update={"reserved_code1": flipped})
+    assert verify_integrity(label, Role.PRODUCER, [key], _no_digest).status is (
+        IntegrityStatus.INVALID
+    )
+
+
+def test_short_hmac_key_rejected_and_repr_hides_secret() -> None:
+    with pytest.raises(InputError, match="at least 16"):
+        HmacKey(b"short")
+    assert SECRET.decode() not in repr(HmacKey(SECRET))
+
+
+def test_non_ed25519_pem_rejected() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
+    )
+    with pytest.raises(InputError, match="not Ed25519"):
+        load_key(pem, source="ec.pem")
+
+
+@given(produce_id=st.text(alphabet="abcdef0123456789-", min_size=1, max_size=30))
+def test_ed25519_kid_is_stable(produce_id: str) -> None:
+    key = load_key(PRIVATE_PEM)
+    assert isinstance(key, Ed25519Key)
+    signed = sign_label(producer_label(produce_id), Role.PRODUCER, key)
+    assert signed.reserved_code1.split(".")[2] == key.kid
