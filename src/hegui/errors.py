@@ -5,7 +5,10 @@ HeguiError                      any fault in hegui; ``exit_code`` for the CLI
 ├── InputError                  a file or value the user gave is wrong (exit code 2)
 │   ├── ConfigError             a YAML/JSON/CSV document failed to parse or validate;
 │   │                           carries one ``ConfigIssue`` (file, line, field, fix) per problem
-│   └── UnknownIdError          an id that is not in the knowledge base (or a registry)
+│   ├── UnknownIdError          an id that is not in the knowledge base (or a registry)
+│   ├── UnsupportedFormatError  a file whose format hegui cannot handle (or a wrong extension)
+│   ├── CorruptFileError        a file that is truncated or malformed where hegui must parse it
+│   └── LabelConflictError      a file already carries a label that the write would contradict
 ├── KnowledgeBaseError          the shipped knowledge base is inconsistent (a bug in hegui)
 ├── MissingDependencyError      a feature needs an optional extra that is not installed
 └── UpstreamError               a model endpoint or other service the user pointed us at failed
@@ -26,12 +29,15 @@ from pathlib import Path
 __all__ = [
     "ConfigError",
     "ConfigIssue",
+    "CorruptFileError",
     "GuardParseError",
     "HeguiError",
     "InputError",
     "KnowledgeBaseError",
+    "LabelConflictError",
     "MissingDependencyError",
     "UnknownIdError",
+    "UnsupportedFormatError",
     "UpstreamError",
 ]
 
@@ -121,6 +127,18 @@ class UnknownIdError(InputError):
         close = difflib.get_close_matches(value, candidates, n=5, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         super().__init__(f"unknown {kind} {value!r}.{hint}")
+
+
+class UnsupportedFormatError(InputError):
+    """A file's format (by its magic bytes) is not one hegui handles, or its extension lies."""
+
+
+class CorruptFileError(InputError):
+    """A file is truncated or malformed at a place hegui must parse; names the byte offset."""
+
+
+class LabelConflictError(InputError):
+    """A file already carries a label (GB 45438) that writing would contradict or duplicate."""
 
 
 class KnowledgeBaseError(HeguiError):

@@ -67,6 +67,8 @@ VARIANTS = [
     ("unknown-key", _fields(Extra="x"), False, "unknown key 'Extra'"),
     ("not-json", "Label=1;Producer=x", False, "not JSON"),
     ("array", "[1,2]", False, "not an object"),
+    ("null", "null", False, "not an object"),
+    ("empty", "", False, "not JSON"),
     ("duplicate-key", GOOD[:-1] + ',"Label":"2"}', False, "appears twice"),
     ("bare-prefix", "AIGC" + GOOD, False, "bare 'AIGC'"),
     (

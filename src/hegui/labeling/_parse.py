@@ -43,6 +43,9 @@ _BASE64: Final = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _CODE_LIKE: Final = re.compile(r"00[0-9A-Za-z]{18,}")
 
 
+_UNREADABLE: Final = object()
+
+
 class _DuplicateKeyError(ValueError):
     pass
 
@@ -155,16 +158,22 @@ def _check_values(values: dict[str, str | None], problems: list[str]) -> None:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
             problems.append(f"{name} contains {shown}, outside the Appendix E j) character set")
     producer, propagator = values["ContentProducer"], values["ContentPropagator"]
-    for name, role in (("ContentProducer", ServiceType.GENERATION), ("ContentPropagator", None)):
+    # Position 23 should say who wrote the element: '1' for the producer (Label 1), '2' for a
+    # platform that propagates. A propagator equal to the producer is the first-write copy, and a
+    # platform that writes the first label (Label 2 or 3) fills the production elements with its
+    # own code (Note 1), so neither of those is checked.
+    expected = {
+        "ContentProducer": ServiceType.GENERATION if values["Label"] == "1" else None,
+        "ContentPropagator": ServiceType.DISTRIBUTION if propagator != producer else None,
+    }
+    for name, wanted in expected.items():
         code = values[name]
         if code is None or not _CODE_LIKE.fullmatch(code):
             continue
         result = check_provider_code(code, strict_subject=False)
         if isinstance(result, list):
             problems.extend(f"{name}: {p}" for p in result)
-            continue
-        wanted = role or (ServiceType.GENERATION if code == producer else ServiceType.DISTRIBUTION)
-        if result.service_type not in (wanted, ServiceType.UNUSED):
+        elif wanted is not None and result.service_type not in (wanted, ServiceType.UNUSED):
             who = "producer" if wanted is ServiceType.GENERATION else "platform"
             problems.append(
                 f"{name} {code!r} has service type {result.service_type.value!r} "
@@ -185,30 +194,18 @@ def interpret(raw: RawLabel) -> FoundLabel:
     """Interpret one stored value, listing every departure from Appendix E."""
     problems = list(raw.problems)
     stored = raw.text if raw.text is not None else json.dumps(raw.mapping, ensure_ascii=False)
-    empty: dict[str, str | None] = dict.fromkeys(FIELD_ORDER)
+    values: dict[str, str | None] = dict.fromkeys(FIELD_ORDER)
     try:
         obj: object = raw.mapping if raw.text is None else _decode(raw.text, problems)
         obj = _unwrap(obj, raw, problems)
     except ValueError as exc:
         problems.append(str(exc))
-        return FoundLabel(
-            carrier=raw.carrier,
-            fields=empty,
-            conforming=False,
-            problems=tuple(problems),
-            raw=stored,
-        )
-    if not isinstance(obj, dict):
+        obj = _UNREADABLE
+    if isinstance(obj, dict):
+        values = _collect({str(k): v for k, v in obj.items()}, problems)
+        _check_values(values, problems)
+    elif obj is not _UNREADABLE:
         problems.append(f"value is a JSON {type(obj).__name__}, not an object")
-        return FoundLabel(
-            carrier=raw.carrier,
-            fields=empty,
-            conforming=False,
-            problems=tuple(problems),
-            raw=stored,
-        )
-    values = _collect({str(k): v for k, v in obj.items()}, problems)
-    _check_values(values, problems)
     return FoundLabel(
         carrier=raw.carrier,
         fields=values,

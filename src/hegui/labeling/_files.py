@@ -1,0 +1,239 @@
+"""Read and write implicit labels in files: detection, conflict rules, atomic writes, read-back.
+
+Writes go to a temporary file beside the target, which is read back (a silently dropped label,
+like ffmpeg's without ``-movflags use_metadata_tags``, is caught here), given the source's
+permissions, flushed to disk, and renamed over the target. On any failure the temporary file is
+removed and the input is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from hegui.errors import HeguiError, InputError, LabelConflictError, UnsupportedFormatError
+from hegui.labeling._found import FileReport, FoundLabel
+from hegui.labeling._integrity import IntegrityKey, Role, sign_label
+from hegui.labeling._model import AigcLabel, LabelValue
+from hegui.labeling._parse import interpret
+from hegui.labeling._provider import check_provider_code
+from hegui.labeling.carriers import Carrier, FileFormat, carrier_for
+from hegui.labeling.carriers._detect import detect_format
+
+__all__ = ["WriteResult", "content_digest", "inspect_file", "label_file", "write_label"]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one write did."""
+
+    source: Path
+    target: Path
+    format: FileFormat
+    carrier: str
+    label: AigcLabel
+    replaced: tuple[str, ...] = ()
+    """Carriers of earlier labels that this write replaced (same slot)."""
+
+
+def _duplicates(labels: list[FoundLabel]) -> list[FoundLabel]:
+    if len(labels) < 2:
+        return labels
+    first = labels[0].carrier
+    note = f"the file holds {len(labels)} labels; GB 45438 §6.1 c) keeps only one"
+    return [
+        label.model_copy(
+            update={
+                "problems": (*label.problems, f"{note} (first in {first})"),
+                "conforming": False,
+            }
+        )
+        for label in labels
+    ]
+
+
+def inspect_file(path: Path) -> FileReport:
+    """Every label in ``path``, each interpreted against Appendix E.
+
+    Raises:
+        UnsupportedFormatError: The format is not supported.
+        CorruptFileError: The file cannot be parsed where labels live.
+    """
+    _readable(path)
+    detected = detect_format(path)
+    labels = [interpret(raw) for raw in carrier_for(detected.format).read(path)]
+    notes = (detected.extension_mismatch,) if detected.extension_mismatch else ()
+    return FileReport(
+        file=str(path), format=detected.format.value, labels=tuple(_duplicates(labels)), notes=notes
+    )
+
+
+def content_digest(path: Path, fmt: FileFormat | None = None) -> str | None:
+    """Hex SHA-256 of the file's essence (media without metadata).
+
+    None for formats without one. Every ``scope c`` integrity value covers this digest.
+    """
+    fmt = fmt or detect_format(path).format
+    return carrier_for(fmt).essence(path)
+
+
+def _readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+
+
+def _carrier_checked(path: Path) -> tuple[FileFormat, Carrier]:
+    _readable(path)
+    detected = detect_format(path)
+    if detected.extension_mismatch:
+        raise UnsupportedFormatError(detected.extension_mismatch)
+    return detected.format, carrier_for(detected.format)
+
+
+def _check_conflicts(
+    src: Path, existing: list[FoundLabel], label: AigcLabel, slot: str, replace: bool
+) -> tuple[str, ...]:
+    replaced = []
+    for found in existing:
+        producer = found.fields.get("ContentProducer")
+        if found.carrier != slot:
+            raise LabelConflictError(
+                f"{src}: already labeled in {found.carrier} (ContentProducer {producer!r}); "
+                f"writing {slot} would leave two labels, and GB 45438 §6.1 c) keeps one. "
+                "Keep the existing label, or remove it with the tool that wrote it"
+            )
+        if producer != label.content_producer and not replace:
+            raise LabelConflictError(
+                f"{src}: already labeled by ContentProducer {producer!r} in {found.carrier}; "
+                "Measures Art. 10 forbids altering another provider's label. If it is your own "
+                "earlier label, pass replace=True (CLI: --replace)"
+            )
+        replaced.append(found.carrier)
+    return tuple(replaced)
+
+
+def write_label(
+    src: Path,
+    label: AigcLabel,
+    dst: Path | None = None,
+    *,
+    replace: bool = False,
+    durable: bool = True,
+    check_essence: bool = False,
+) -> WriteResult:
+    """Write ``label`` into ``src``'s metadata, atomically.
+
+    Args:
+        src: The file to label (never modified unless ``dst`` is None).
+        label: The label to write.
+        dst: Output path; None labels ``src`` in place (still via a temporary file). An existing
+            ``dst`` other than ``src`` is refused.
+        replace: Allow replacing a label by another ContentProducer in the same slot.
+        durable: fsync the file before the rename.
+        check_essence: Assert the essence digest is unchanged (used when it is signed).
+
+    Raises:
+        LabelConflictError: The file carries a label this write would contradict or duplicate.
+        UnsupportedFormatError, CorruptFileError: The input cannot be labeled.
+    """
+    fmt, carrier = _carrier_checked(src)
+    target = src if dst is None else dst
+    if dst is not None and dst.exists() and not dst.samefile(src):
+        raise InputError(f"{dst}: exists; hegui does not overwrite files, choose another output")
+    existing = [interpret(raw) for raw in carrier.read(src)]
+    replaced = _check_conflicts(src, existing, label, carrier.slot, replace)
+    value = label.to_json()
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".hegui-tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise InputError(
+            f"{target.parent}: cannot write there ({exc.strerror}); choose an output directory "
+            "you can write to"
+        ) from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        carrier.write(src, tmp, value)
+        back = [r.text for r in carrier.read(tmp) if r.carrier == carrier.slot]
+        if back != [value]:
+            raise HeguiError(
+                f"{src}: read-back check failed: wrote {carrier.slot} but read {back!r}; "
+                "the output was discarded. This is a bug in hegui; please report it"
+            )
+        if check_essence and carrier.essence(tmp) != carrier.essence(src):
+            raise HeguiError(
+                f"{src}: the media data changed while labeling; output discarded (bug)"
+            )
+        tmp.chmod(stat.S_IMODE(src.stat().st_mode))
+        if durable:
+            _fsync(tmp)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return WriteResult(src, target, fmt, carrier.slot, label, replaced)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def label_file(
+    src: Path,
+    producer: str,
+    dst: Path | None = None,
+    *,
+    produce_id: str | None = None,
+    key: IntegrityKey | None = None,
+    cover_content: bool = False,
+    replace: bool = False,
+    durable: bool = True,
+) -> WriteResult:
+    """Label generated content as its producer (Measures Art. 5).
+
+    Writes ``Label`` "1", the first-write propagation fields, and ``ReservedCode1`` when a key
+    is given.
+
+    Args:
+        src: The generated file.
+        producer: The provider code (27 characters, TC260 coding guide), validated strictly.
+        dst: Output path, or None for in place.
+        produce_id: The content id; a random UUID (hex) when None.
+        key: Signs ``ReservedCode1`` (HMAC-SHA256 or Ed25519).
+        cover_content: Include the content digest in the signature.
+        replace: See :func:`write_label`.
+        durable: See :func:`write_label`.
+    """
+    code = check_provider_code(producer)
+    if isinstance(code, list):
+        raise InputError("--producer: " + "; ".join(code))
+    label = AigcLabel.first_write(
+        producer, produce_id or uuid.uuid4().hex, label=LabelValue.GENERATED
+    )
+    digest = None
+    if key is not None:
+        if cover_content:
+            digest = content_digest(src)
+            if digest is None:
+                raise InputError(
+                    f"{src}: this format has no content digest; sign the label without "
+                    "cover_content (CLI: drop --cover-content)"
+                )
+        label = sign_label(label, Role.PRODUCER, key, digest)
+    elif cover_content:
+        raise InputError("cover_content needs a key to sign with (CLI: --key FILE)")
+    return write_label(
+        src, label, dst, replace=replace, durable=durable, check_essence=digest is not None
+    )
