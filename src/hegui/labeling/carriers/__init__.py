@@ -80,6 +80,7 @@ def carrier(cls: type[Carrier]) -> type[Carrier]:
 def _load_builtin() -> None:
     # Imported here, not at package import, so importing hegui.labeling stays cheap.
     from hegui.labeling.carriers import (  # noqa: F401
+        _audio,
         _jpeg,
         _png,
         _riff,
