@@ -102,15 +102,16 @@ def _check_conflicts(
     replaced = []
     for found in existing:
         producer = found.fields.get("ContentProducer")
+        who = f"ContentProducer {producer!r}" if producer else "a label with no ContentProducer"
         if found.carrier != slot:
             raise LabelConflictError(
-                f"{src}: already labeled in {found.carrier} (ContentProducer {producer!r}); "
+                f"{src}: already labeled in {found.carrier} ({who}); "
                 f"writing {slot} would leave two labels, and GB 45438 §6.1 c) keeps one. "
                 "Keep the existing label, or remove it with the tool that wrote it"
             )
         if producer != label.content_producer and not replace:
             raise LabelConflictError(
-                f"{src}: already labeled by ContentProducer {producer!r} in {found.carrier}; "
+                f"{src}: already labeled by {who} in {found.carrier}; "
                 "Measures Art. 10 forbids altering another provider's label. If it is your own "
                 "earlier label, pass replace=True (CLI: --replace)"
             )

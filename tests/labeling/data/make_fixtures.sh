@@ -21,3 +21,9 @@ ff -f lavfi -i "testsrc=size=64x48:rate=10:duration=1" -f lavfi -i "sine=duratio
 ff -f lavfi -i "testsrc=size=64x48:rate=10:duration=1" -c:v libx264 -preset ultrafast \
    -pix_fmt yuv420p -metadata title="Clip" clip.mov
 ff "${tone[@]}" -c:a aac -b:a 16k -metadata title="Tone" -metadata artist="Test" tone.m4a
+# moov reserved at the front with free padding after it (-moov_size), and two fragmented files:
+# relative offsets (default_base_moof, no mfra) and absolute ones (tfhd base offset + mfra).
+pattern=(-f lavfi -i "testsrc=size=64x48:rate=10:duration=1" -c:v libx264 -preset ultrafast -pix_fmt yuv420p)
+ff "${pattern[@]}" -moov_size 4096 reserved.mp4
+ff "${pattern[@]}" -g 5 -movflags frag_keyframe+empty_moov+default_base_moof+skip_trailer frag.mp4
+ff "${pattern[@]}" -g 5 -movflags frag_keyframe+empty_moov frag_abs.mp4

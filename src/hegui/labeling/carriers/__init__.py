@@ -78,10 +78,13 @@ def carrier(cls: type[Carrier]) -> type[Carrier]:
 
 
 def _load_builtin() -> None:
-    # Imported here, not at package import, so importing hegui.labeling stays cheap.
+    # Imported on first use, not at package import, so importing hegui.labeling stays cheap.
+    # Importing one carrier module directly registers only that one, hence the import here
+    # runs every time (a no-op after the first).
     from hegui.labeling.carriers import (  # noqa: F401
         _audio,
         _jpeg,
+        _mp4,
         _png,
         _riff,
     )
@@ -89,8 +92,7 @@ def _load_builtin() -> None:
 
 def carrier_for(fmt: FileFormat) -> Carrier:
     """The registered carrier of ``fmt``."""
-    if not _REGISTRY:
-        _load_builtin()
+    _load_builtin()
     try:
         return _REGISTRY[fmt]
     except KeyError:
@@ -99,6 +101,5 @@ def carrier_for(fmt: FileFormat) -> Carrier:
 
 def registered_formats() -> list[FileFormat]:
     """Formats with a carrier."""
-    if not _REGISTRY:
-        _load_builtin()
+    _load_builtin()
     return sorted(_REGISTRY, key=list(FileFormat).index)

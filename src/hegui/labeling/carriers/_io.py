@@ -46,7 +46,8 @@ def copy_range(src: BinaryIO, dst: BinaryIO, length: int, path: Path) -> None:
                 src.fileno(), dst.fileno(), length - done, src_pos + done, dst_pos + done
             )
         except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            # Cross-device, unsupported by the file system, or not a real file: copy in blocks.
+            if exc.errno not in (None, errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
                 raise
             fast = False
             break

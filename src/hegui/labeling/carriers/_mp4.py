@@ -1,0 +1,416 @@
+"""MP4, MOV and M4A: key ``AIGC`` in ``moov/udta/meta`` (``hdlr`` ``mdta``, ``keys`` + ``ilst``).
+
+Source: TC260-PG-20257A §6.1.1 as cited in ``standards.md`` §2.4 (grade C): the key is stored as
+``mdtaAIGC`` in ``keys`` and the JSON in ``ilst`` (what ``ffmpeg -movflags use_metadata_tags``
+writes). An existing iTunes-style ``meta`` (handler ``mdir``) is left alone and ours is added
+beside it; an existing ``mdta`` meta gets the key added or its value replaced.
+
+Streaming: only ``moov`` (and small boxes next to it) is read into memory; ``mdat`` and every
+other box is copied with ``copy_file_range``. When ``moov`` precedes the media data and changes
+size, a ``free`` box right after it absorbs the change if it can; otherwise every ``stco`` /
+``co64`` chunk offset is shifted. Fragmented files with absolute offsets (``tfhd`` base data
+offset, ``mfra``) are refused rather than shifted.
+
+Also read (and reported): the key in ``moov/meta``, an iTunes freeform ``----`` item named
+``AIGC``, and ``TC260:AIGC`` in XMP (``uuid`` box or ``udta/XMP_``; XMP is the guides' general
+fallback, so that form is conforming).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, ClassVar, Final
+
+from hegui.errors import CorruptFileError, UnsupportedFormatError
+from hegui.labeling._found import RawLabel
+from hegui.labeling.carriers import FileFormat, carrier
+from hegui.labeling.carriers._io import copy_range, hash_range, read_exact
+from hegui.labeling.carriers._xmp import find_labels
+
+__all__ = ["Mp4Carrier"]
+
+XMP_UUID: Final = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+_KEY: Final = b"AIGC"
+_MAX_MOOV: Final = 64 << 20
+_CONTAINERS: Final = frozenset({b"trak", b"mdia", b"minf", b"stbl"})
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A box: type, offset of its header, header length and total size."""
+
+    type: bytes
+    offset: int
+    header: int
+    size: int
+
+    @property
+    def end(self) -> int:
+        """Offset after the box."""
+        return self.offset + self.size
+
+    @property
+    def body(self) -> int:
+        """Offset of the payload."""
+        return self.offset + self.header
+
+
+def _header(data: bytes, pos: int, end: int, where: str) -> Box:
+    if pos + 8 > end:
+        raise CorruptFileError(f"{where}: truncated box header at byte {pos}")
+    size, kind = struct.unpack_from(">I4s", data, pos)
+    header = 8
+    if size == 1:
+        if pos + 16 > end:
+            raise CorruptFileError(f"{where}: truncated 64-bit box header at byte {pos}")
+        (size,) = struct.unpack_from(">Q", data, pos + 8)
+        header = 16
+    elif size == 0:
+        size = end - pos
+    if size < header or pos + size > end:
+        raise CorruptFileError(
+            f"{where}: box {kind.decode('latin-1')!r} at byte {pos} declares {size} bytes, "
+            f"past the end of its container at byte {end} (truncated or corrupt)"
+        )
+    return Box(kind, pos, header, size)
+
+
+def children(data: bytes, start: int, end: int, where: str) -> list[Box]:
+    """Boxes in ``data[start:end]`` (offsets into ``data``)."""
+    out, pos = [], start
+    while pos < end:
+        box = _header(data, pos, end, where)
+        out.append(box)
+        pos = box.end
+    return out
+
+
+def top_level(f: BinaryIO, path: Path) -> list[Box]:
+    """Top-level boxes, reading headers only."""
+    size = f.seek(0, 2)
+    out, pos = [], 0
+    while pos < size:
+        f.seek(pos)
+        head = f.read(16)
+        if len(head) < 8:
+            raise CorruptFileError(f"{path}: truncated box header at byte {pos}")
+        declared, kind = struct.unpack_from(">I4s", head)
+        header, total = 8, declared
+        if declared == 1:
+            if len(head) < 16:
+                raise CorruptFileError(f"{path}: truncated 64-bit box header at byte {pos}")
+            (total,) = struct.unpack_from(">Q", head, 8)
+            header = 16
+        elif declared == 0:
+            total = size - pos  # the last box may run to the end of the file
+        if total < header:
+            raise CorruptFileError(f"{path}: corrupt box header at byte {pos} (size {total})")
+        if pos + total > size:
+            raise CorruptFileError(
+                f"{path}: truncated: box {kind.decode('latin-1')!r} at byte {pos} declares "
+                f"{total} bytes, the file ends at byte {size}"
+            )
+        out.append(Box(kind, pos, header, total))
+        pos += total
+    return out
+
+
+def _full(kind: bytes, payload: bytes, version_flags: int = 0) -> bytes:
+    return _box(kind, struct.pack(">I", version_flags) + payload)
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+
+def _meta_start(data: bytes, meta: Box) -> int:
+    """Offset of a meta box's first child: ISO meta is a FullBox, QuickTime's is not."""
+    if data[meta.body + 4 : meta.body + 8] == b"hdlr":
+        return meta.body
+    return meta.body + 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    handler: bytes
+    keys: list[tuple[bytes, bytes]]
+    """(namespace, key name) in order; item type ``n`` refers to ``keys[n - 1]``."""
+    items: list[tuple[bytes, list[Box]]]
+    """(item type, the item's child boxes) in ``ilst`` order."""
+
+
+def _parse_meta(data: bytes, meta: Box, where: str) -> _Meta:
+    handler, keys, items = b"", [], []
+    for child in children(data, _meta_start(data, meta), meta.end, where):
+        if child.type == b"hdlr":
+            handler = data[child.body + 8 : child.body + 12]
+        elif child.type == b"keys":
+            (count,) = struct.unpack_from(">I", data, child.body + 4)
+            pos = child.body + 8
+            for _ in range(count):
+                size, ns = struct.unpack_from(">I4s", data, pos)
+                if size < 8 or pos + size > child.end:
+                    raise CorruptFileError(f"{where}: corrupt 'keys' box at byte {child.offset}")
+                keys.append((ns, data[pos + 8 : pos + size]))
+                pos += size
+        elif child.type == b"ilst":
+            for item in children(data, child.body, child.end, where):
+                items.append((item.type, children(data, item.body, item.end, where)))
+    return _Meta(handler, keys, items)
+
+
+def _data_value(data: bytes, boxes: list[Box]) -> tuple[str, tuple[str, ...]]:
+    box = next((b for b in boxes if b.type == b"data"), None)
+    if box is None:
+        return "", ("ilst item has no 'data' box",)
+    (kind,) = struct.unpack_from(">I", data, box.body)
+    raw = data[box.body + 8 : box.end]
+    if kind == 1:
+        return raw.decode("utf-8", "replace"), ()
+    if kind == 2:
+        return raw.decode("utf-16-be", "replace"), (
+            "value is UTF-16 (data type 2); expected UTF-8",
+        )
+    return raw.decode("utf-8", "replace"), (f"data type {kind}; expected 1 (UTF-8)",)
+
+
+def _meta_labels(data: bytes, meta: Box, in_udta: bool, where: str) -> list[RawLabel]:
+    parsed = _parse_meta(data, meta, where)
+    found: list[RawLabel] = []
+    place = () if in_udta else ("key in moov/meta; PG-20257A §6.1.1 puts it in moov/udta/meta",)
+    for kind, boxes in parsed.items:
+        if parsed.handler == b"mdta":
+            (index,) = struct.unpack(">I", kind)
+            if not 0 < index <= len(parsed.keys):
+                continue
+            ns, name = parsed.keys[index - 1]
+            if name.upper() != _KEY:
+                continue
+            value, problems = _data_value(data, boxes)
+            if name != _KEY:
+                problems += (f"key {name.decode('latin-1')!r}; expected 'AIGC'",)
+            if ns != b"mdta":
+                problems += (f"key namespace {ns!r}; expected b'mdta'",)
+            found.append(RawLabel("mp4.keys", value, problems=place + problems))
+        elif kind == b"----":
+            names = [data[b.body + 4 : b.end] for b in boxes if b.type == b"name"]
+            if names and names[0].upper() == _KEY:
+                value, problems = _data_value(data, boxes)
+                problem = "iTunes freeform '----' item; PG-20257A §6.1.1 uses an mdta key"
+                found.append(RawLabel("mp4.ilst_freeform", value, problems=(problem, *problems)))
+    return found
+
+
+def _labels(moov: bytes, where: str) -> list[RawLabel]:
+    found: list[RawLabel] = []
+    for child in children(moov, 8, len(moov), where):
+        if child.type == b"udta":
+            for box in children(moov, child.body, child.end, where):
+                if box.type == b"meta":
+                    found += _meta_labels(moov, box, True, where)
+                elif box.type == b"XMP_":
+                    found += _xmp(moov[box.body : box.end])
+        elif child.type == b"meta":
+            found += _meta_labels(moov, child, False, where)
+        elif child.type == b"uuid" and moov[child.body : child.body + 16] == XMP_UUID:
+            found += _xmp(moov[child.body + 16 : child.end])
+    return found
+
+
+def _xmp(packet: bytes) -> list[RawLabel]:
+    return [RawLabel("mp4.xmp", h.value, problems=h.problems) for h in find_labels(packet)]
+
+
+def _ilst_item(index: int, value: str) -> bytes:
+    return _box(struct.pack(">I", index), _box(b"data", struct.pack(">II", 1, 0) + value.encode()))
+
+
+def _new_meta(value: str) -> bytes:
+    hdlr = _full(b"hdlr", b"\x00" * 4 + b"mdta" + b"\x00" * 13)
+    keys = _full(b"keys", struct.pack(">II4s", 1, 12, b"mdta") + _KEY)
+    return _full(b"meta", hdlr + keys + _box(b"ilst", _ilst_item(1, value)))
+
+
+def _update_meta(data: bytes, meta: Box, value: str, where: str) -> bytes:
+    """An mdta meta with AIGC set; the other keys, items and children kept byte for byte."""
+    parsed = _parse_meta(data, meta, where)
+    index = next((i + 1 for i, (_, name) in enumerate(parsed.keys) if name == _KEY), None)
+    keys = parsed.keys if index else [*parsed.keys, (b"mdta", _KEY)]
+    index = index or len(keys)
+    out = b""
+    start = _meta_start(data, meta)
+    for child in children(data, start, meta.end, where):
+        if child.type == b"keys":
+            entries = b"".join(struct.pack(">I4s", 8 + len(n), ns) + n for ns, n in keys)
+            out += _full(b"keys", struct.pack(">I", len(keys)) + entries)
+        elif child.type == b"ilst":
+            items = [
+                data[b.offset : b.end]
+                for b in children(data, child.body, child.end, where)
+                if b.type != struct.pack(">I", index)
+            ]
+            out += _box(b"ilst", b"".join(items) + _ilst_item(index, value))
+        else:
+            out += data[child.offset : child.end]
+    prefix = data[meta.body : start]
+    return _box(b"meta", prefix + out)
+
+
+def set_label(moov: bytes, value: str, where: str) -> bytes:
+    """``moov`` with the label set in ``udta/meta``; every other byte of it kept."""
+    kids = children(moov, 8, len(moov), where)
+    if any(k.type == b"cmov" for k in kids):
+        raise UnsupportedFormatError(f"{where}: compressed movie header (cmov) is not supported")
+    udta = next((k for k in kids if k.type == b"udta"), None)
+    if udta is None:
+        new_udta = _box(b"udta", _new_meta(value))
+        return _box(b"moov", b"".join(moov[k.offset : k.end] for k in kids) + new_udta)
+    parts, done = [], False
+    for box in children(moov, udta.body, udta.end, where):
+        is_mdta = box.type == b"meta" and _parse_meta(moov, box, where).handler == b"mdta"
+        if is_mdta and not done:
+            parts.append(_update_meta(moov, box, value, where))
+            done = True
+        else:
+            parts.append(moov[box.offset : box.end])
+    if not done:
+        parts.append(_new_meta(value))
+    new_udta = _box(b"udta", b"".join(parts))
+    body = b"".join(new_udta if k is udta else moov[k.offset : k.end] for k in kids)
+    return _box(b"moov", body)
+
+
+def shift_chunk_offsets(moov: bytes, after: int, delta: int, where: str) -> bytes:
+    """Add ``delta`` to every ``stco``/``co64`` entry pointing at or past ``after``."""
+    data = bytearray(moov)
+
+    def visit(start: int, end: int) -> None:
+        for box in children(moov, start, end, where):
+            if box.type in _CONTAINERS:
+                visit(box.body, box.end)
+            elif box.type in (b"stco", b"co64"):
+                wide = box.type == b"co64"
+                fmt, step = (">Q", 8) if wide else (">I", 4)
+                (count,) = struct.unpack_from(">I", moov, box.body + 4)
+                for i in range(count):
+                    at = box.body + 8 + i * step
+                    (offset,) = struct.unpack_from(fmt, moov, at)
+                    if offset >= after:
+                        if not wide and offset + delta > 0xFFFFFFFF:
+                            raise UnsupportedFormatError(
+                                f"{where}: shifting the media data would overflow a 32-bit "
+                                "chunk offset (stco); relabel after moving moov to the end"
+                            )
+                        struct.pack_into(fmt, data, at, offset + delta)
+
+    for trak in children(moov, 8, len(moov), where):
+        if trak.type == b"trak":
+            visit(trak.body, trak.end)
+    return bytes(data)
+
+
+def _check_fragments(f: BinaryIO, boxes: list[Box], path: Path) -> None:
+    if any(b.type == b"mfra" for b in boxes):
+        raise UnsupportedFormatError(
+            f"{path}: fragmented MP4 with an mfra index (absolute offsets) and moov before the "
+            "media; hegui would have to shift it. Remux with moov at the end first"
+        )
+    for box in boxes:
+        if box.type != b"moof":
+            continue
+        f.seek(box.offset)
+        moof = read_exact(f, box.size, path, "moof")
+        for traf in children(moof, box.header, len(moof), str(path)):
+            for tfhd in (
+                children(moof, traf.body, traf.end, str(path)) if traf.type == b"traf" else []
+            ):
+                if tfhd.type == b"tfhd" and moof[tfhd.body + 3] & 0x01:
+                    raise UnsupportedFormatError(
+                        f"{path}: fragment at byte {box.offset} uses an absolute base data "
+                        "offset; hegui cannot shift it"
+                    )
+
+
+@carrier
+class Mp4Carrier:
+    """``moov/udta/meta`` mdta key ``AIGC``."""
+
+    format: ClassVar[FileFormat] = FileFormat.MP4
+    slot: ClassVar[str] = "mp4.keys"
+
+    def _moov(self, f: BinaryIO, path: Path) -> tuple[list[Box], Box, bytes]:
+        boxes = top_level(f, path)
+        moovs = [b for b in boxes if b.type == b"moov"]
+        if len(moovs) != 1:
+            what = "no moov box (an unfinished recording?)" if not moovs else "several moov boxes"
+            raise CorruptFileError(f"{path}: {what}; cannot label it")
+        moov = moovs[0]
+        if moov.size > _MAX_MOOV:
+            raise UnsupportedFormatError(
+                f"{path}: moov is {moov.size} bytes, over hegui's 64 MiB limit"
+            )
+        f.seek(moov.offset)
+        data = read_exact(f, moov.size, path, "moov")
+        if moov.header == 16:  # normalise a 64-bit moov header
+            data = _box(b"moov", data[16:])
+        return boxes, moov, data
+
+    def read(self, path: Path) -> list[RawLabel]:
+        """Labels in moov (keys, freeform, XMP) and in a top-level XMP uuid box."""
+        with path.open("rb") as f:
+            boxes, _, moov = self._moov(f, path)
+            found = _labels(moov, str(path))
+            for box in boxes:
+                if box.type == b"uuid" and box.size < _MAX_MOOV:
+                    f.seek(box.body)
+                    if f.read(16) == XMP_UUID:
+                        found += _xmp(f.read(box.size - box.header - 16))
+        return found
+
+    def write(self, src: Path, dst: Path, value: str) -> None:
+        """Rewrite moov with the label; stream everything else."""
+        where = str(src)
+        with src.open("rb") as f:
+            boxes, moov_box, moov = self._moov(f, src)
+            new = set_label(moov, value, where)
+            delta = len(new) - moov_box.size
+            media_after = any(
+                b.type in (b"mdat", b"moof") and b.offset > moov_box.offset for b in boxes
+            )
+            at = boxes.index(moov_box)
+            following = boxes[at + 1] if at + 1 < len(boxes) else None
+            replace: dict[int, bytes] = {moov_box.offset: new}
+            tail = b""
+            if delta and media_after:
+                free = following if following and following.type in (b"free", b"skip") else None
+                left = free.size - delta if free is not None and free.header == 8 else -1
+                if free is not None and (left >= 8 or left == 0):
+                    # Padding after moov absorbs the change, so no chunk offset moves.
+                    replace[free.offset] = _box(b"free", b"\x00" * (left - 8)) if left else b""
+                elif delta <= -8:
+                    tail = _box(b"free", b"\x00" * (-delta - 8))
+                else:
+                    _check_fragments(f, boxes, src)
+                    replace[moov_box.offset] = shift_chunk_offsets(new, moov_box.end, delta, where)
+            with dst.open("wb") as out:
+                for box in boxes:
+                    if box.offset in replace:
+                        out.write(replace[box.offset])
+                        if box is moov_box:
+                            out.write(tail)
+                        continue
+                    f.seek(box.offset)
+                    copy_range(f, out, box.size, src)
+
+    def essence(self, path: Path) -> str | None:
+        """The payloads of every ``mdat`` box, in file order."""
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for box in top_level(f, path):
+                if box.type == b"mdat":
+                    f.seek(box.body)
+                    hash_range(f, box.size - box.header, h)
+        return h.hexdigest()
