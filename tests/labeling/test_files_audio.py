@@ -16,6 +16,7 @@ from hegui.labeling import AigcLabel
 from hegui.labeling._files import content_digest, inspect_file, label_file
 
 from . import media
+from .checks import assert_fails_untouched
 from .conftest import PRODUCER, producer_label
 
 
@@ -146,9 +147,4 @@ def _cut(name: str, keep: int | float) -> Callable[[Path], Path]:
 def test_bad_audio_fails_clearly_and_leaves_input_unchanged(
     make: Callable[[Path], Path], needle: str, tmp_path: Path
 ) -> None:
-    path = make(tmp_path)
-    before = path.read_bytes()
-    with pytest.raises(CorruptFileError, match=needle):
-        label_file(path, PRODUCER, None)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert_fails_untouched(make(tmp_path), CorruptFileError, needle)

@@ -16,6 +16,7 @@ from hegui.labeling._files import content_digest, inspect_file, label_file, writ
 from hegui.labeling.carriers._xmp import NS
 
 from . import media
+from .checks import assert_fails_untouched
 from .conftest import PLATFORM, PRODUCER, producer_label
 
 Maker = Callable[[Path], Path]
@@ -239,12 +240,7 @@ def _truncate(path: Path, keep: float) -> Path:
 def test_bad_input_fails_clearly_and_leaves_input_unchanged(
     make: Callable[[Path], Path], error: type[Exception], needle: str, tmp_path: Path
 ) -> None:
-    path = make(tmp_path)
-    before = path.read_bytes()
-    with pytest.raises(error, match=needle):
-        label_file(path, PRODUCER, None)
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert_fails_untouched(make(tmp_path), error, needle)
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -15,6 +15,7 @@ from hegui.labeling._files import content_digest, inspect_file, label_file
 from hegui.labeling.carriers._mp4 import children, top_level
 
 from . import media
+from .checks import assert_fails_untouched
 from .conftest import PRODUCER, producer_label
 
 
@@ -91,12 +92,7 @@ def test_existing_mdta_keys_are_kept_and_label_updated(tmp_path: Path) -> None:
 
 
 def test_fragment_with_absolute_offsets_is_refused_untouched(tmp_path: Path) -> None:
-    src = copy("frag_abs.mp4", tmp_path)
-    before = src.read_bytes()
-    with pytest.raises(UnsupportedFormatError, match=r"absolute|mfra"):
-        label_file(src, PRODUCER, None)
-    assert src.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == [src.name]
+    assert_fails_untouched(copy("frag_abs.mp4", tmp_path), UnsupportedFormatError, "absolute|mfra")
 
 
 @pytest.mark.parametrize(
@@ -114,10 +110,7 @@ def test_truncated_mp4_fails_clearly_and_input_unchanged(
         data = data[:28] + struct.pack(">I4s", 16, b"free") + b"\x00" * 8
         keep = len(data)
     src.write_bytes(data[:keep])
-    before = src.read_bytes()
-    with pytest.raises(CorruptFileError, match=needle):
-        label_file(src, PRODUCER, None)
-    assert src.read_bytes() == before
+    assert_fails_untouched(src, CorruptFileError, needle)
 
 
 def _big_mp4(path: Path, mdat_bytes: int) -> Path:

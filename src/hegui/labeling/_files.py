@@ -40,8 +40,20 @@ class WriteResult:
     """Carriers of earlier labels that this write replaced (same slot)."""
 
 
-def _duplicates(labels: list[FoundLabel]) -> list[FoundLabel]:
+def written_slots(carrier: Carrier) -> frozenset[str]:
+    """The slots a carrier writes together: its main slot and synchronised mirrors (PDF XMP)."""
+    mirrors: frozenset[str] = getattr(carrier, "mirrors", frozenset())
+    return frozenset({carrier.slot}) | mirrors
+
+
+def _duplicates(labels: list[FoundLabel], slots: frozenset[str]) -> list[FoundLabel]:
+    """Flag every label when a file holds more than one (§6.1 c)).
+
+    Identical copies in the slots one carrier keeps in step count as one label.
+    """
     if len(labels) < 2:
+        return labels
+    if all(lab.carrier in slots and lab.fields == labels[0].fields for lab in labels):
         return labels
     first = labels[0].carrier
     note = f"the file holds {len(labels)} labels; GB 45438 §6.1 c) keeps only one"
@@ -65,10 +77,11 @@ def inspect_file(path: Path) -> FileReport:
     """
     _readable(path)
     detected = detect_format(path)
-    labels = [interpret(raw) for raw in carrier_for(detected.format).read(path)]
+    carrier = carrier_for(detected.format)
+    labels = _duplicates([interpret(raw) for raw in carrier.read(path)], written_slots(carrier))
     notes = (detected.extension_mismatch,) if detected.extension_mismatch else ()
     return FileReport(
-        file=str(path), format=detected.format.value, labels=tuple(_duplicates(labels)), notes=notes
+        file=str(path), format=detected.format.value, labels=tuple(labels), notes=notes
     )
 
 
@@ -97,13 +110,19 @@ def _carrier_checked(path: Path) -> tuple[FileFormat, Carrier]:
 
 
 def _check_conflicts(
-    src: Path, existing: list[FoundLabel], label: AigcLabel, slot: str, replace: bool
+    src: Path, existing: list[FoundLabel], label: AigcLabel, carrier: Carrier, replace: bool
 ) -> tuple[str, ...]:
+    slot, slots = carrier.slot, written_slots(carrier)
     replaced = []
     for found in existing:
         producer = found.fields.get("ContentProducer")
-        who = f"ContentProducer {producer!r}" if producer else "a label with no ContentProducer"
-        if found.carrier != slot:
+        if producer:
+            who = f"ContentProducer {producer!r}"
+        elif any(found.fields.values()):
+            who = "a label with no ContentProducer"
+        else:
+            who = f"an unreadable label ({'; '.join(found.problems)})"
+        if found.carrier not in slots:
             raise LabelConflictError(
                 f"{src}: already labeled in {found.carrier} ({who}); "
                 f"writing {slot} would leave two labels, and GB 45438 §6.1 c) keeps one. "
@@ -148,7 +167,7 @@ def write_label(
     if dst is not None and dst.exists() and not dst.samefile(src):
         raise InputError(f"{dst}: exists; hegui does not overwrite files, choose another output")
     existing = [interpret(raw) for raw in carrier.read(src)]
-    replaced = _check_conflicts(src, existing, label, carrier.slot, replace)
+    replaced = _check_conflicts(src, existing, label, carrier, replace)
     value = label.to_json()
     try:
         fd, tmp_name = tempfile.mkstemp(
@@ -163,10 +182,12 @@ def write_label(
     tmp = Path(tmp_name)
     try:
         carrier.write(src, tmp, value)
-        back = [r.text for r in carrier.read(tmp) if r.carrier == carrier.slot]
-        if back != [value]:
+        slots = written_slots(carrier)
+        back = [interpret(r) for r in carrier.read(tmp) if r.carrier in slots]
+        if [b.fields for b in back] != [label.fields()] * len(slots):
             raise HeguiError(
-                f"{src}: read-back check failed: wrote {carrier.slot} but read {back!r}; "
+                f"{src}: read-back check failed: wrote {carrier.slot} but read "
+                f"{[b.raw for b in back]!r}; "
                 "the output was discarded. This is a bug in hegui; please report it"
             )
         if check_essence and carrier.essence(tmp) != carrier.essence(src):

@@ -193,7 +193,11 @@ def _check_values(values: dict[str, str | None], problems: list[str]) -> None:
 def interpret(raw: RawLabel) -> FoundLabel:
     """Interpret one stored value, listing every departure from Appendix E."""
     problems = list(raw.problems)
-    stored = raw.text if raw.text is not None else json.dumps(raw.mapping, ensure_ascii=False)
+    stored = (
+        raw.text
+        if raw.text is not None
+        else json.dumps(raw.mapping, ensure_ascii=False, default=str)
+    )
     values: dict[str, str | None] = dict.fromkeys(FIELD_ORDER)
     try:
         obj: object = raw.mapping if raw.text is None else _decode(raw.text, problems)

@@ -83,10 +83,14 @@ def _load_builtin() -> None:
     # runs every time (a no-op after the first).
     from hegui.labeling.carriers import (  # noqa: F401
         _audio,
+        _html,
         _jpeg,
         _mp4,
+        _ooxml,
+        _pdf,
         _png,
         _riff,
+        _text,
     )
 
 

@@ -32,6 +32,7 @@ _EXTENSIONS: Final = {
 }
 _BY_EXT: Final = {ext: fmt for fmt, exts in _EXTENSIONS.items() for ext in exts}
 _TEXT: Final = frozenset({FileFormat.MARKDOWN, FileFormat.TEXT, FileFormat.HTML})
+_TEXT_EXTS: Final = frozenset(e for f in _TEXT for e in _EXTENSIONS[f])
 _MP4_BOXES: Final = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"})
 _OOXML: Final = (
     ("word/document.xml", FileFormat.DOCX),
@@ -107,7 +108,8 @@ def _text(path: Path, head: bytes) -> FileFormat | None:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 3:  # a multi-byte character cut by the read is fine
-            return None
+            # Text in another encoding: name it by extension so the carrier can say why.
+            return _BY_EXT.get(path.suffix.lower()) if path.suffix.lower() in _TEXT_EXTS else None
         text = head[: exc.start].decode("utf-8")
     start = text.lstrip("\ufeff \t\r\n").lower()
     if start.startswith(("<!doctype html", "<html")):
