@@ -11,6 +11,7 @@ HeguiError                      any fault in hegui; ``exit_code`` for the CLI
 │   └── LabelConflictError      a file already carries a label that the write would contradict
 ├── KnowledgeBaseError          the shipped knowledge base is inconsistent (a bug in hegui)
 ├── MissingDependencyError      a feature needs an optional extra that is not installed
+├── MissingToolError            a feature needs an external program (ffmpeg) that is not installed
 └── UpstreamError               a model endpoint or other service the user pointed us at failed
     └── GuardParseError         a guard/judge model answered in a form hegui cannot parse
 ```
@@ -36,6 +37,7 @@ __all__ = [
     "KnowledgeBaseError",
     "LabelConflictError",
     "MissingDependencyError",
+    "MissingToolError",
     "UnknownIdError",
     "UnsupportedFormatError",
     "UpstreamError",
@@ -155,6 +157,18 @@ class MissingDependencyError(HeguiError):
         super().__init__(
             f"{feature} needs the Python package {module!r}, which is not installed.\n"
             f"  fix: pip install 'hegui[{extra}]'"
+        )
+
+
+class MissingToolError(HeguiError):
+    """A feature needs an external program; the message names the package that provides it."""
+
+    def __init__(self, feature: str, program: str, package: str) -> None:
+        self.feature = feature
+        self.program = program
+        super().__init__(
+            f"{feature} needs the program {program!r}, which is not on PATH.\n"
+            f"  fix: install it (Debian/Ubuntu: apt-get install {package})"
         )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hegui.labeling._files import label_file
+from hegui.labeling._produce import label_file
 
 from .conftest import PRODUCER
 

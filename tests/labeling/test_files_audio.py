@@ -13,7 +13,8 @@ from mutagen.id3 import ID3
 
 from hegui.errors import CorruptFileError
 from hegui.labeling import AigcLabel
-from hegui.labeling._files import content_digest, inspect_file, label_file
+from hegui.labeling._files import content_digest, inspect_file
+from hegui.labeling._produce import label_file
 
 from . import media
 from .checks import assert_fails_untouched

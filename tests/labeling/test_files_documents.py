@@ -14,7 +14,8 @@ from pypdf import PdfReader, PdfWriter
 
 from hegui.errors import CorruptFileError, LabelConflictError, UnsupportedFormatError
 from hegui.labeling import AigcLabel
-from hegui.labeling._files import content_digest, inspect_file, label_file
+from hegui.labeling._files import content_digest, inspect_file
+from hegui.labeling._produce import label_file
 
 from . import media
 from .checks import assert_fails_untouched

@@ -12,7 +12,8 @@ from PIL import Image
 
 from hegui.errors import CorruptFileError, InputError, LabelConflictError, UnsupportedFormatError
 from hegui.labeling import AigcLabel, LabelValue
-from hegui.labeling._files import content_digest, inspect_file, label_file, write_label
+from hegui.labeling._files import content_digest, inspect_file, write_label
+from hegui.labeling._produce import label_file
 from hegui.labeling.carriers._xmp import NS
 
 from . import media

@@ -11,7 +11,8 @@ import pytest
 
 from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling import AigcLabel
-from hegui.labeling._files import content_digest, inspect_file, label_file
+from hegui.labeling._files import content_digest, inspect_file
+from hegui.labeling._produce import label_file
 from hegui.labeling.carriers._mp4 import children, top_level
 
 from . import media

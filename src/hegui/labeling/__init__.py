@@ -11,6 +11,18 @@ Example:
     '{"Label":"1","ContentProducer":"0011914403'
 """
 
+from hegui.labeling._explicit import ExplicitOptions, ExplicitResult, add_explicit
+from hegui.labeling._explicit_audio import CuePosition, RhythmCue, rhythm_samples
+from hegui.labeling._explicit_image import ImagePosition, draw_image_label
+from hegui.labeling._explicit_text import (
+    TextLabelMatch,
+    TextPosition,
+    add_text_label,
+    check_text_label,
+    check_wording,
+)
+from hegui.labeling._files import WriteResult, content_digest, inspect_file, write_label
+from hegui.labeling._font import CjkFont, find_cjk_font
 from hegui.labeling._found import FileReport, FoundLabel, RawLabel
 from hegui.labeling._integrity import (
     Ed25519Key,
@@ -33,6 +45,7 @@ from hegui.labeling._model import (
     charset_violations,
 )
 from hegui.labeling._parse import interpret
+from hegui.labeling._produce import label_file
 from hegui.labeling._provider import (
     ProviderCode,
     ServiceType,
@@ -40,31 +53,54 @@ from hegui.labeling._provider import (
     looks_like_provider_code,
     make_provider_code,
 )
+from hegui.labeling.carriers import FileFormat, registered_formats
 
 __all__ = [
     "CHARSET_PATTERN",
     "FIELD_ORDER",
     "AigcLabel",
+    "CjkFont",
+    "CuePosition",
     "Ed25519Key",
+    "ExplicitOptions",
+    "ExplicitResult",
+    "FileFormat",
     "FileReport",
     "FoundLabel",
     "HmacKey",
+    "ImagePosition",
     "IntegrityKey",
     "IntegrityResult",
     "IntegrityStatus",
     "LabelValue",
     "ProviderCode",
     "RawLabel",
+    "RhythmCue",
     "Role",
     "ServiceType",
+    "TextLabelMatch",
+    "TextPosition",
+    "WriteResult",
+    "add_explicit",
+    "add_text_label",
     "charset_violations",
     "check_provider_code",
+    "check_text_label",
+    "check_wording",
+    "content_digest",
+    "draw_image_label",
+    "find_cjk_font",
+    "inspect_file",
     "integrity_message",
     "integrity_scheme",
     "interpret",
+    "label_file",
     "load_key",
     "looks_like_provider_code",
     "make_provider_code",
+    "registered_formats",
+    "rhythm_samples",
     "sign_label",
     "verify_integrity",
+    "write_label",
 ]

@@ -11,20 +11,32 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hegui.errors import HeguiError, InputError, LabelConflictError, UnsupportedFormatError
 from hegui.labeling._found import FileReport, FoundLabel
-from hegui.labeling._integrity import IntegrityKey, Role, sign_label
-from hegui.labeling._model import AigcLabel, LabelValue
+from hegui.labeling._model import AigcLabel
 from hegui.labeling._parse import interpret
-from hegui.labeling._provider import check_provider_code
 from hegui.labeling.carriers import Carrier, FileFormat, carrier_for
 from hegui.labeling.carriers._detect import detect_format
 
-__all__ = ["WriteResult", "content_digest", "inspect_file", "label_file", "write_label"]
+if TYPE_CHECKING:
+    from hegui.labeling._explicit import ExplicitResult
+
+__all__ = [
+    "WriteResult",
+    "carrier_checked",
+    "check_conflicts",
+    "check_target",
+    "commit_label",
+    "content_digest",
+    "inspect_file",
+    "temp_beside",
+    "write_label",
+    "written_slots",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,8 @@ class WriteResult:
     label: AigcLabel
     replaced: tuple[str, ...] = ()
     """Carriers of earlier labels that this write replaced (same slot)."""
+    explicit: ExplicitResult | None = None
+    """The explicit label drawn before the implicit one, if asked for."""
 
 
 def written_slots(carrier: Carrier) -> frozenset[str]:
@@ -101,7 +115,7 @@ def _readable(path: Path) -> None:
         raise InputError(f"{path}: not a regular file")
 
 
-def _carrier_checked(path: Path) -> tuple[FileFormat, Carrier]:
+def carrier_checked(path: Path) -> tuple[FileFormat, Carrier]:
     _readable(path)
     detected = detect_format(path)
     if detected.extension_mismatch:
@@ -109,7 +123,7 @@ def _carrier_checked(path: Path) -> tuple[FileFormat, Carrier]:
     return detected.format, carrier_for(detected.format)
 
 
-def _check_conflicts(
+def check_conflicts(
     src: Path, existing: list[FoundLabel], label: AigcLabel, carrier: Carrier, replace: bool
 ) -> tuple[str, ...]:
     slot, slots = carrier.slot, written_slots(carrier)
@@ -138,6 +152,28 @@ def _check_conflicts(
     return tuple(replaced)
 
 
+def temp_beside(target: Path, suffix: str = ".hegui-tmp") -> Path:
+    """A new empty file in ``target``'s directory (so the final rename is atomic)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        raise InputError(
+            f"{target.parent}: cannot write there ({exc.strerror}); choose an output directory "
+            "you can write to"
+        ) from None
+    os.close(fd)
+    return Path(name)
+
+
+def check_target(src: Path, dst: Path | None) -> Path:
+    """The path a write replaces: ``src`` in place, or a ``dst`` that does not exist yet."""
+    if dst is None:
+        return src
+    if dst.exists() and not dst.samefile(src):
+        raise InputError(f"{dst}: exists; hegui does not overwrite files, choose another output")
+    return dst
+
+
 def write_label(
     src: Path,
     label: AigcLabel,
@@ -162,46 +198,49 @@ def write_label(
         LabelConflictError: The file carries a label this write would contradict or duplicate.
         UnsupportedFormatError, CorruptFileError: The input cannot be labeled.
     """
-    fmt, carrier = _carrier_checked(src)
-    target = src if dst is None else dst
-    if dst is not None and dst.exists() and not dst.samefile(src):
-        raise InputError(f"{dst}: exists; hegui does not overwrite files, choose another output")
+    fmt, carrier = carrier_checked(src)
+    target = check_target(src, dst)
     existing = [interpret(raw) for raw in carrier.read(src)]
-    replaced = _check_conflicts(src, existing, label, carrier, replace)
-    value = label.to_json()
+    replaced = check_conflicts(src, existing, label, carrier, replace)
+    commit_label(
+        src, label, target, carrier, mode_of=src, durable=durable, check_essence=check_essence
+    )
+    return WriteResult(src, target, fmt, carrier.slot, label, replaced)
+
+
+def commit_label(
+    src: Path,
+    label: AigcLabel,
+    target: Path,
+    carrier: Carrier,
+    *,
+    mode_of: Path,
+    durable: bool,
+    check_essence: bool,
+) -> None:
+    """Write ``src`` + ``label`` to a temporary file, read it back, then rename it to ``target``."""
+    tmp = temp_beside(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".hegui-tmp", dir=target.parent
-        )
-    except OSError as exc:
-        raise InputError(
-            f"{target.parent}: cannot write there ({exc.strerror}); choose an output directory "
-            "you can write to"
-        ) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        carrier.write(src, tmp, value)
+        carrier.write(src, tmp, label.to_json())
         slots = written_slots(carrier)
         back = [interpret(r) for r in carrier.read(tmp) if r.carrier in slots]
         if [b.fields for b in back] != [label.fields()] * len(slots):
             raise HeguiError(
                 f"{src}: read-back check failed: wrote {carrier.slot} but read "
-                f"{[b.raw for b in back]!r}; "
-                "the output was discarded. This is a bug in hegui; please report it"
+                f"{[b.raw for b in back]!r}; the output was discarded. This is a bug in hegui; "
+                "please report it"
             )
         if check_essence and carrier.essence(tmp) != carrier.essence(src):
             raise HeguiError(
                 f"{src}: the media data changed while labeling; output discarded (bug)"
             )
-        tmp.chmod(stat.S_IMODE(src.stat().st_mode))
+        tmp.chmod(stat.S_IMODE(mode_of.stat().st_mode))
         if durable:
             _fsync(tmp)
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return WriteResult(src, target, fmt, carrier.slot, label, replaced)
 
 
 def _fsync(path: Path) -> None:
@@ -210,52 +249,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def label_file(
-    src: Path,
-    producer: str,
-    dst: Path | None = None,
-    *,
-    produce_id: str | None = None,
-    key: IntegrityKey | None = None,
-    cover_content: bool = False,
-    replace: bool = False,
-    durable: bool = True,
-) -> WriteResult:
-    """Label generated content as its producer (Measures Art. 5).
-
-    Writes ``Label`` "1", the first-write propagation fields, and ``ReservedCode1`` when a key
-    is given.
-
-    Args:
-        src: The generated file.
-        producer: The provider code (27 characters, TC260 coding guide), validated strictly.
-        dst: Output path, or None for in place.
-        produce_id: The content id; a random UUID (hex) when None.
-        key: Signs ``ReservedCode1`` (HMAC-SHA256 or Ed25519).
-        cover_content: Include the content digest in the signature.
-        replace: See :func:`write_label`.
-        durable: See :func:`write_label`.
-    """
-    code = check_provider_code(producer)
-    if isinstance(code, list):
-        raise InputError("--producer: " + "; ".join(code))
-    label = AigcLabel.first_write(
-        producer, produce_id or uuid.uuid4().hex, label=LabelValue.GENERATED
-    )
-    digest = None
-    if key is not None:
-        if cover_content:
-            digest = content_digest(src)
-            if digest is None:
-                raise InputError(
-                    f"{src}: this format has no content digest; sign the label without "
-                    "cover_content (CLI: drop --cover-content)"
-                )
-        label = sign_label(label, Role.PRODUCER, key, digest)
-    elif cover_content:
-        raise InputError("cover_content needs a key to sign with (CLI: --key FILE)")
-    return write_label(
-        src, label, dst, replace=replace, durable=durable, check_essence=digest is not None
-    )

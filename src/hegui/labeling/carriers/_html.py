@@ -15,11 +15,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+from hegui.errors import InputError
+from hegui.labeling._explicit_text import TextPosition
 from hegui.labeling._found import RawLabel
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._text import decode_text
 
-__all__ = ["HtmlCarrier"]
+__all__ = ["HtmlCarrier", "insert_body_text", "visible_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,11 @@ class _Scanner(HTMLParser):
         self.metas: list[_Tag] = []
         self.head_end: int | None = None
         self.head_close: int | None = None
+        self.body_end: int | None = None
+        self.body_close: int | None = None
+        self.html_close: int | None = None
+        self.text: list[str] = []
+        self._hidden = 0
         self.html_end: int | None = None
         self.feed(text)
         self.close()
@@ -56,17 +63,32 @@ class _Scanner(HTMLParser):
         self._record(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
+        line, col = self.getpos()
+        at = self._line_starts[line - 1] + col
         if tag == "head" and self.head_close is None:
-            line, col = self.getpos()
-            self.head_close = self._line_starts[line - 1] + col
+            self.head_close = at
+        elif tag == "body":
+            self.body_close = at
+        elif tag == "html":
+            self.html_close = at
+        elif tag in ("script", "style", "template"):
+            self._hidden = max(0, self._hidden - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.text.append(data)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._record(tag, attrs)
 
     def _record(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start, end = self._span()
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
         if tag == "head" and self.head_end is None:
             self.head_end = end
+        elif tag == "body" and self.body_end is None:
+            self.body_end = end
         elif tag == "html" and self.html_end is None:
             self.html_end = end
         elif tag == "meta":
@@ -75,6 +97,26 @@ class _Scanner(HTMLParser):
                 if values.get(via, "").upper() == "AIGC":
                     self.metas.append(_Tag(start, end, values, via))
                     break
+
+
+def visible_text(text: str) -> str:
+    """The document's text content, without scripts and styles (for the text-label checker)."""
+    return "".join(_Scanner(text).text)
+
+
+def insert_body_text(text: str, wording: str, position: TextPosition) -> str:
+    """``text`` with ``<p class="aigc-label">wording</p>`` first or last in the body."""
+    if position is TextPosition.MIDDLE:
+        raise InputError("HTML explicit labels go at the start or the end of the body")
+    scan = _Scanner(text)
+    candidates: tuple[int | None, ...] = (
+        (scan.body_end, scan.head_close, scan.html_end)
+        if position is TextPosition.START
+        else (scan.body_close, scan.html_close)
+    )
+    at = next((p for p in candidates if p is not None), len(text) if position.value == "end" else 0)
+    element = f'<p class="aigc-label">{html.escape(wording)}</p>'
+    return text[:at] + element + text[at:]
 
 
 def _element(value: str) -> str:
