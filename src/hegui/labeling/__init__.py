@@ -45,6 +45,7 @@ from hegui.labeling._model import (
     charset_violations,
 )
 from hegui.labeling._parse import interpret
+from hegui.labeling._platform import Determination, Verification, propagate, verify_file
 from hegui.labeling._produce import label_file
 from hegui.labeling._provider import (
     ProviderCode,
@@ -53,6 +54,7 @@ from hegui.labeling._provider import (
     looks_like_provider_code,
     make_provider_code,
 )
+from hegui.labeling._traces import Trace, find_traces
 from hegui.labeling.carriers import FileFormat, registered_formats
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "AigcLabel",
     "CjkFont",
     "CuePosition",
+    "Determination",
     "Ed25519Key",
     "ExplicitOptions",
     "ExplicitResult",
@@ -80,6 +83,8 @@ __all__ = [
     "ServiceType",
     "TextLabelMatch",
     "TextPosition",
+    "Trace",
+    "Verification",
     "WriteResult",
     "add_explicit",
     "add_text_label",
@@ -90,6 +95,7 @@ __all__ = [
     "content_digest",
     "draw_image_label",
     "find_cjk_font",
+    "find_traces",
     "inspect_file",
     "integrity_message",
     "integrity_scheme",
@@ -98,9 +104,11 @@ __all__ = [
     "load_key",
     "looks_like_provider_code",
     "make_provider_code",
+    "propagate",
     "registered_formats",
     "rhythm_samples",
     "sign_label",
+    "verify_file",
     "verify_integrity",
     "write_label",
 ]
