@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "hegui.cli.eval",
     "hegui.cli.lexicon",
     "hegui.cli.screen",
+    "hegui.cli.label",
 ]
 
 

@@ -157,8 +157,9 @@ def temp_beside(target: Path, suffix: str = ".hegui-tmp") -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     except OSError as exc:
+        why = "no such directory" if not target.parent.is_dir() else exc.strerror
         raise InputError(
-            f"{target.parent}: cannot write there ({exc.strerror}); choose an output directory "
+            f"{target.parent}: cannot write there ({why}); choose an output directory "
             "you can write to"
         ) from None
     os.close(fd)

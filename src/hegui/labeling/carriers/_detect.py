@@ -102,6 +102,12 @@ def _ooxml(path: Path) -> FileFormat:
 
 
 def _text(path: Path, head: bytes) -> FileFormat | None:
+    """A text format, only for the text extensions (or an HTML document).
+
+    Front matter would corrupt JSON, CSV or source code, so text with any other extension is not
+    labeled.
+    """
+    ext = path.suffix.lower()
     if b"\x00" in head:
         return None
     try:
@@ -109,16 +115,11 @@ def _text(path: Path, head: bytes) -> FileFormat | None:
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 3:  # a multi-byte character cut by the read is fine
             # Text in another encoding: name it by extension so the carrier can say why.
-            return _BY_EXT.get(path.suffix.lower()) if path.suffix.lower() in _TEXT_EXTS else None
+            return _BY_EXT.get(ext) if ext in _TEXT_EXTS else None
         text = head[: exc.start].decode("utf-8")
-    start = text.lstrip("\ufeff \t\r\n").lower()
-    if start.startswith(("<!doctype html", "<html")):
+    if text.lstrip("\ufeff \t\r\n").lower().startswith(("<!doctype html", "<html")):
         return FileFormat.HTML
-    return (
-        FileFormat.MARKDOWN
-        if path.suffix.lower() in _EXTENSIONS[FileFormat.MARKDOWN]
-        else FileFormat.TEXT
-    )
+    return _BY_EXT.get(ext) if ext in _TEXT_EXTS else None
 
 
 def detect_format(path: Path) -> Detected:
@@ -137,6 +138,8 @@ def detect_format(path: Path) -> Detected:
     claimed = _BY_EXT.get(ext)
     if found is None:
         hint = f" (the extension {ext!r} suggests {claimed.value})" if claimed else ""
+        if not claimed and b"\x00" not in head:
+            hint = " (text: hegui labels .md, .txt and .html files, not other text formats)"
         raise UnsupportedFormatError(
             f"{path}: unsupported or unrecognised format{hint}; magic bytes {head[:8].hex(' ')}. "
             "hegui labels JPEG, PNG, WebP, MP3, WAV, FLAC, Ogg, MP4/MOV/M4A, PDF, DOCX/XLSX/PPTX, "

@@ -1,0 +1,219 @@
+"""``hegui label add|inspect|verify`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hegui.kb import EvidenceResult, read_evidence
+from hegui.labeling import FIELD_ORDER
+from tests.helpers.cli import run_cli
+from tests.labeling import media
+from tests.labeling.conftest import PLATFORM, PRODUCER
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """in/a.png, in/b.wav, in/sub/c.md, in/sub/tone.mp3 and a hidden file that is skipped."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    media.png(root / "a.png")
+    media.wav(root / "b.wav")
+    (root / "sub" / "c.md").write_text("# 报告\n正文。\n")
+    shutil.copy(media.DATA / "tone.mp3", root / "sub" / "tone.mp3")
+    (root / ".hidden.png").write_bytes(b"not looked at")
+    return root
+
+
+def test_add_directory_json_summary_and_evidence(
+    capsys: pytest.CaptureFixture[str], tree: Path, tmp_path: Path
+) -> None:
+    key = tmp_path / "label.key"
+    key.write_bytes(b"0123456789abcdef0123456789abcdef")
+    out, ev = tmp_path / "out", tmp_path / "ev"
+    r = run_cli(
+        capsys,
+        "label",
+        "add",
+        str(tree),
+        "--producer",
+        PRODUCER,
+        "--out",
+        str(out),
+        "--key",
+        str(key),
+        "--cover-content",
+        "-j",
+        "2",
+        "-f",
+        "json",
+        "--evidence",
+        str(ev),
+    )
+    assert r.code == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert (summary["files"], summary["succeeded"], summary["failed"]) == (4, 4, 0)
+    outputs = sorted(Path(x["output"]).relative_to(out).as_posix() for x in summary["results"])
+    assert outputs == ["a.png", "b.wav", "sub/c.md", "sub/tone.mp3"]
+    assert all(x["fields"]["ReservedCode1"].startswith("hg1.hs256.") for x in summary["results"])
+    (evidence_file,) = ev.iterdir()
+    evidence = read_evidence(evidence_file)
+    assert evidence.check == "label.add" and evidence.result is EvidenceResult.PASS
+    assert "LBL-05" in evidence.tests and len(evidence.inputs) == 4
+    assert not list(tree.rglob("*.hegui-tmp"))
+
+    r = run_cli(capsys, "label", "verify", str(out), "--key", str(key), "-f", "json")
+    assert r.code == 0, r.stderr
+    verified = json.loads(r.stdout)
+    assert verified["determinations"] == {"confirmed": 4}
+    assert {i["status"] for x in verified["results"] for i in x["integrity"]} == {"valid", "absent"}
+
+
+def test_inspect_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    labeled = media.jpeg(tmp_path / "a.jpg")
+    run_cli(
+        capsys,
+        "label",
+        "add",
+        str(labeled),
+        "--producer",
+        PRODUCER,
+        "--in-place",
+        "--produce-id",
+        "x-1",
+    )
+    bare = media.png(tmp_path / "b.png")
+    r = run_cli(capsys, "label", "inspect", str(labeled), str(bare), "--format", "json")
+    assert r.code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [list(f) for f in data] == [["file", "format", "labels"]] * 2
+    (label,) = data[0]["labels"]
+    assert list(label) == ["carrier", "fields", "conforming", "problems"]
+    assert list(label["fields"]) == list(FIELD_ORDER)
+    assert (
+        label["fields"]["ProduceID"] == "x-1"
+        and label["conforming"] is True
+        and label["problems"] == []
+    )
+    assert data[1] == {"file": str(bare), "format": "png", "labels": []}
+
+
+def test_inspect_table_shows_problems(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    md = tmp_path / "a.md"
+    md.write_text("---\nAIGC:\n  Label: AIGC\n---\nx\n")
+    r = run_cli(capsys, "label", "inspect", str(md))
+    assert r.code == 0
+    assert "Label is" in r.stdout and "markdown.front_matter" in r.stdout
+
+
+def test_verify_platform_writes_propagation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = media.png(tmp_path / "a.png")
+    r = run_cli(
+        capsys,
+        "label",
+        "verify",
+        str(src),
+        "--platform",
+        PLATFORM,
+        "--declared",
+        "--out",
+        str(tmp_path / "pub"),
+        "-f",
+        "json",
+        "--evidence",
+        str(tmp_path / "ev"),
+    )
+    assert r.code == 0, r.stderr
+    (result,) = json.loads(r.stdout)["results"]
+    assert result["determination"] == "possible"
+    assert result["label"]["Label"] == "2" and result["label"]["ContentPropagator"] == PLATFORM
+    assert Path(result["written"]) == tmp_path / "pub" / "a.png"
+    evidence = read_evidence(next((tmp_path / "ev").iterdir()))
+    assert evidence.check == "label.verify" and "LBL-06" in evidence.tests
+
+
+def test_explicit_flag(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("生成的文字。\n")
+    r = run_cli(
+        capsys,
+        "label",
+        "add",
+        str(src),
+        "--producer",
+        PRODUCER,
+        "--explicit",
+        "--position",
+        "start",
+        "--in-place",
+        "-f",
+        "json",
+    )
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout)["results"][0]["explicit"]["modality"] == "text"
+    assert src.read_text().split("---\n")[2].startswith("本内容由人工智能生成")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--out", "o", "--in-place"], "not both"),
+        ([], "--out DIR"),
+        (["--in-place", "--producer-code-typo"], "No such option"),
+    ],
+)
+def test_add_option_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], needle: str
+) -> None:
+    src = media.png(tmp_path / "a.png")
+    r = run_cli(capsys, "label", "add", str(src), "--producer", PRODUCER, *args)
+    assert r.code == 2
+    assert needle in r.stderr
+
+
+def test_bad_producer_code_and_missing_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = media.png(tmp_path / "a.png")
+    r = run_cli(capsys, "label", "add", str(src), "--producer", PRODUCER[:-1], "--in-place")
+    assert r.code == 2 and "26 characters" in r.stderr
+    r = run_cli(capsys, "label", "inspect", str(tmp_path / "nope.png"))
+    assert r.code == 2 and "no such file" in r.stderr
+
+
+def test_batch_continues_past_a_bad_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    media.png(tmp_path / "in" / "a.png")
+    (tmp_path / "in" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    before = (tmp_path / "in" / "broken.jpg").read_bytes()
+    r = run_cli(
+        capsys,
+        "label",
+        "add",
+        str(tmp_path / "in"),
+        "--producer",
+        PRODUCER,
+        "--in-place",
+        "-f",
+        "json",
+    )
+    assert r.code == 2
+    summary = json.loads(r.stdout)
+    assert (summary["succeeded"], summary["failed"]) == (1, 1)
+    assert "truncated" in r.stderr
+    assert (tmp_path / "in" / "broken.jpg").read_bytes() == before
+
+
+def test_verify_write_options_need_platform(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = media.png(tmp_path / "a.png")
+    r = run_cli(capsys, "label", "verify", str(src), "--in-place")
+    assert r.code == 2 and "--platform" in r.stderr
