@@ -100,6 +100,9 @@ def _text_file(src: Path, dst: Path, fmt: FileFormat, o: ExplicitOptions) -> Exp
 def add_explicit(src: Path, dst: Path, fmt: FileFormat, options: ExplicitOptions) -> ExplicitResult:
     """Write ``src`` with its explicit label to ``dst`` (a new file with the same suffix)."""
     image_ratio, video_ratio, video_min = _figures()
+    seconds = options.video_seconds if options.video_seconds is not None else video_min
+    if seconds < video_min:
+        raise InputError(f"--seconds {seconds:g}: GB 45438 §5.4 wants at least {video_min:g} s")
     if fmt in (FileFormat.MARKDOWN, FileFormat.TEXT, FileFormat.HTML):
         return _text_file(src, dst, fmt, options)
     if fmt in (FileFormat.JPEG, FileFormat.PNG, FileFormat.WEBP):
@@ -141,9 +144,6 @@ def add_explicit(src: Path, dst: Path, fmt: FileFormat, options: ExplicitOptions
             },
         )
     if fmt is FileFormat.MP4:
-        seconds = options.video_seconds if options.video_seconds is not None else video_min
-        if seconds < video_min:
-            raise InputError(f"--seconds {seconds}: GB 45438 §5.4 wants at least {video_min:g} s")
         font = find_cjk_font(options.font)
         wording = options.wording or DEFAULT_IMAGE_WORDING
         v = label_video_file(
