@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageSequence
 from pypdf import PdfWriter
 
+from hegui.labeling import AigcLabel
 from hegui.labeling._files import inspect_file
 from hegui.labeling._produce import label_file
 
@@ -231,3 +232,70 @@ def test_pillow_decodes_identical_pixels(kind: str, tmp_path: Path) -> None:
     label_file(src, PRODUCER, out)
     assert _frames(out) == _frames(src)
     assert inspect_file(out).labels[0].conforming
+
+
+EXIFTOOL_CONFIG = """
+%Image::ExifTool::UserDefined = (
+    'Image::ExifTool::XMP::Main' => {
+        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
+    },
+    'Image::ExifTool::QuickTime::Keys' => { AIGC => { } },
+);
+%Image::ExifTool::UserDefined::TC260 = (
+    GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Other' },
+    NAMESPACE => { 'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/' },
+    WRITABLE => 'string',
+    AIGC => { },
+);
+1;
+"""
+
+
+@pytest.mark.parametrize(
+    ("make", "tag", "carrier", "conforming"),
+    [
+        (lambda p: media.jpeg(p / "a.jpg"), "XMP-TC260:AIGC", "jpeg.xmp", True),
+        (lambda p: media.png(p / "a.png"), "XMP-TC260:AIGC", "png.xmp", True),
+        (lambda p: media.webp(p / "a.webp"), "XMP-TC260:AIGC", "webp.xmp", True),
+        # exiftool puts Keys tags in moov/meta, named com.apple.quicktime.AIGC: read, reported.
+        (
+            lambda p: Path(shutil.copy(media.DATA / "clip.mov", p / "clip.mov")),
+            "Keys:AIGC",
+            "mp4.keys",
+            False,
+        ),
+    ],
+    ids=["jpeg", "png", "webp", "mov"],
+)
+def test_hegui_reads_what_exiftool_writes(
+    make, tag: str, carrier: str, conforming: bool, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    exe = peers.need("exiftool", "libimage-exiftool-perl")
+    config = tmp_path / "tc260.config"
+    config.write_text(EXIFTOOL_CONFIG)
+    src = make(tmp_path)
+    value = AigcLabel.first_write(PRODUCER, "by-exiftool").to_json()
+    subprocess.run(
+        [exe, "-config", str(config), "-q", "-overwrite_original", f"-{tag}={value}", str(src)],
+        check=True,
+    )
+    (found,) = inspect_file(src).labels
+    assert found.carrier == carrier
+    assert found.raw == value
+    assert found.conforming is conforming, found.problems
+    label_file(src, PRODUCER, None, produce_id="by-hegui")  # and hegui updates it in place
+    assert [f.fields["ProduceID"] for f in inspect_file(src).labels] == ["by-hegui"]
+
+
+def test_label_key_in_the_middle_of_ffmpeg_keys_is_replaced_and_others_renumbered(
+    tmp_path: Path,
+) -> None:
+    src = Path(shutil.copy(media.DATA / "tagged.mov", tmp_path / "tagged.mov"))
+    before = _ffprobe_tags(src)
+    assert before["AIGC"] == '{"Label":"1"}'
+    result = label_file(src, PRODUCER, tmp_path / "out.mov", replace=True)
+    after = _ffprobe_tags(tmp_path / "out.mov")
+    assert after.pop("AIGC") == result.label.to_json()
+    before.pop("AIGC")
+    assert after == before  # comment, encoder, brands: every other key still maps to its value
+    assert _packets(src) == _packets(tmp_path / "out.mov")

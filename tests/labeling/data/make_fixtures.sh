@@ -27,3 +27,6 @@ pattern=(-f lavfi -i "testsrc=size=64x48:rate=10:duration=1" -c:v libx264 -prese
 ff "${pattern[@]}" -moov_size 4096 reserved.mp4
 ff "${pattern[@]}" -g 5 -movflags frag_keyframe+empty_moov+default_base_moof+skip_trailer frag.mp4
 ff "${pattern[@]}" -g 5 -movflags frag_keyframe+empty_moov frag_abs.mp4
+# ffmpeg's own mdta keys (use_metadata_tags) with an AIGC key in the middle of other keys.
+ff -i clip.mov -c copy -metadata AIGC='{"Label":"1"}' -metadata comment=kept \
+   -movflags use_metadata_tags tagged.mov

@@ -187,7 +187,7 @@ def _meta_labels(data: bytes, meta: Box, in_udta: bool, where: str) -> list[RawL
             if not 0 < index <= len(parsed.keys):
                 continue
             ns, name = parsed.keys[index - 1]
-            if name.upper() != _KEY:
+            if not _is_label_key(name):
                 continue
             value, problems = _data_value(data, boxes)
             if name != _KEY:
@@ -234,12 +234,24 @@ def _new_meta(value: str) -> bytes:
     return _full(b"meta", hdlr + keys + _box(b"ilst", _ilst_item(1, value)))
 
 
-def _update_meta(data: bytes, meta: Box, value: str, where: str) -> bytes:
-    """An mdta meta with AIGC set; the other keys, items and children kept byte for byte."""
+def _is_label_key(name: bytes) -> bool:
+    # exiftool writes user-defined Keys tags as "com.apple.quicktime.AIGC".
+    upper = name.upper()
+    return upper == _KEY or upper.endswith(b"." + _KEY)
+
+
+def _rewrite_meta(data: bytes, meta: Box, value: str | None, where: str) -> bytes:
+    """An mdta meta without any label-like key, plus ``AIGC`` = ``value`` unless None.
+
+    Other keys keep their order and their items (renumbered when a key before them goes); every
+    other child box is kept byte for byte. Returns b"" when nothing is left.
+    """
     parsed = _parse_meta(data, meta, where)
-    index = next((i + 1 for i, (_, name) in enumerate(parsed.keys) if name == _KEY), None)
-    keys = parsed.keys if index else [*parsed.keys, (b"mdta", _KEY)]
-    index = index or len(keys)
+    kept = [(i + 1, k) for i, k in enumerate(parsed.keys) if not _is_label_key(k[1])]
+    renumber = {old: new for new, (old, _) in enumerate(kept, start=1)}
+    keys = [k for _, k in kept] + ([(b"mdta", _KEY)] if value is not None else [])
+    if not keys:
+        return b""
     out = b""
     start = _meta_start(data, meta)
     for child in children(data, start, meta.end, where):
@@ -247,40 +259,62 @@ def _update_meta(data: bytes, meta: Box, value: str, where: str) -> bytes:
             entries = b"".join(struct.pack(">I4s", 8 + len(n), ns) + n for ns, n in keys)
             out += _full(b"keys", struct.pack(">I", len(keys)) + entries)
         elif child.type == b"ilst":
-            items = [
-                data[b.offset : b.end]
-                for b in children(data, child.body, child.end, where)
-                if b.type != struct.pack(">I", index)
-            ]
-            out += _box(b"ilst", b"".join(items) + _ilst_item(index, value))
+            items = []
+            for item in children(data, child.body, child.end, where):
+                (old,) = struct.unpack(">I", item.type)
+                if old in renumber:
+                    header = struct.pack(">I", item.size) + struct.pack(">I", renumber[old])
+                    items.append(header + data[item.offset + 8 : item.end])
+            if value is not None:
+                items.append(_ilst_item(len(keys), value))
+            out += _box(b"ilst", b"".join(items))
         else:
             out += data[child.offset : child.end]
-    prefix = data[meta.body : start]
-    return _box(b"meta", prefix + out)
+    return _box(b"meta", data[meta.body : start] + out)
+
+
+def _has_label(data: bytes, box: Box, where: str) -> bool:
+    if box.type != b"meta":
+        return False
+    parsed = _parse_meta(data, box, where)
+    return parsed.handler == b"mdta" and any(_is_label_key(n) for _, n in parsed.keys)
 
 
 def set_label(moov: bytes, value: str, where: str) -> bytes:
-    """``moov`` with the label set in ``udta/meta``; every other byte of it kept."""
+    """``moov`` with the label set in ``udta/meta``; every other byte of it kept.
+
+    A label-like key elsewhere (``moov/meta``, another mdta meta, exiftool's
+    ``com.apple.quicktime.AIGC``) is the same property in a wrong place: it is removed, so the
+    file keeps one label.
+    """
     kids = children(moov, 8, len(moov), where)
     if any(k.type == b"cmov" for k in kids):
         raise UnsupportedFormatError(f"{where}: compressed movie header (cmov) is not supported")
     udta = next((k for k in kids if k.type == b"udta"), None)
-    if udta is None:
-        new_udta = _box(b"udta", _new_meta(value))
-        return _box(b"moov", b"".join(moov[k.offset : k.end] for k in kids) + new_udta)
     parts, done = [], False
-    for box in children(moov, udta.body, udta.end, where):
+    for box in children(moov, udta.body, udta.end, where) if udta else []:
         is_mdta = box.type == b"meta" and _parse_meta(moov, box, where).handler == b"mdta"
         if is_mdta and not done:
-            parts.append(_update_meta(moov, box, value, where))
+            parts.append(_rewrite_meta(moov, box, value, where))
             done = True
+        elif _has_label(moov, box, where):
+            parts.append(_rewrite_meta(moov, box, None, where))
         else:
             parts.append(moov[box.offset : box.end])
     if not done:
         parts.append(_new_meta(value))
     new_udta = _box(b"udta", b"".join(parts))
-    body = b"".join(new_udta if k is udta else moov[k.offset : k.end] for k in kids)
-    return _box(b"moov", body)
+    body = []
+    for k in kids:
+        if k is udta:
+            body.append(new_udta)
+        elif _has_label(moov, k, where):
+            body.append(_rewrite_meta(moov, k, None, where))
+        else:
+            body.append(moov[k.offset : k.end])
+    if udta is None:
+        body.append(new_udta)
+    return _box(b"moov", b"".join(body))
 
 
 def shift_chunk_offsets(moov: bytes, after: int, delta: int, where: str) -> bytes:
