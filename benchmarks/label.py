@@ -34,26 +34,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from hegui.labeling import AigcLabel, write_label
+from hegui.labeling import AigcLabel, exiftool_config, write_label
 
 PRODUCER = "001191440300708461136T1XGW3"
 LABEL = AigcLabel.first_write(PRODUCER, "bench-0000000000000000")
 ROOT = Path(__file__).resolve().parent.parent
-EXIFTOOL_CONFIG = """
-%Image::ExifTool::UserDefined = (
-    'Image::ExifTool::XMP::Main' => {
-        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
-    },
-    'Image::ExifTool::QuickTime::Keys' => { AIGC => { } },
-);
-%Image::ExifTool::UserDefined::TC260 = (
-    GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Other' },
-    NAMESPACE => { 'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/' },
-    WRITABLE => 'string',
-    AIGC => { },
-);
-1;
-"""
 
 
 def make_images(directory: Path, fmt: str, count: int) -> list[Path]:
@@ -220,7 +205,7 @@ COMPARED = [
 _CHILD = """
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
-from hegui.labeling import AigcLabel, write_label
+from hegui.labeling import AigcLabel, exiftool_config, write_label
 from hegui.labeling.carriers import FileFormat, carrier_for
 carrier_for(FileFormat.MP4)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -315,7 +300,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hegui-bench-") as tmp:
         work = Path(tmp)
         config = work / "tc260.config"
-        config.write_text(EXIFTOOL_CONFIG)
+        config.write_text(exiftool_config())
         for fmt in ("jpeg", "png"):
             (work / f"src-{fmt}").mkdir()
             originals = make_images(work / f"src-{fmt}", fmt, args.files)

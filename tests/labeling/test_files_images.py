@@ -262,8 +262,10 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
     src = media.png(tmp_path / "a.png")
     not_a_dir = tmp_path / "file.txt"
     not_a_dir.write_text("x")
+    before = src.read_bytes()
     with pytest.raises(InputError, match="cannot write there"):
         label_file(src, PRODUCER, not_a_dir / "a.png")
+    assert src.read_bytes() == before
 
 
 def test_existing_output_is_not_overwritten(tmp_path: Path) -> None:

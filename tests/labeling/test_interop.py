@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageSequence
 from pypdf import PdfWriter
 
-from hegui.labeling import AigcLabel
+from hegui.labeling import AigcLabel, exiftool_config
 from hegui.labeling._files import inspect_file
 from hegui.labeling._produce import label_file
 
@@ -234,23 +234,6 @@ def test_pillow_decodes_identical_pixels(kind: str, tmp_path: Path) -> None:
     assert inspect_file(out).labels[0].conforming
 
 
-EXIFTOOL_CONFIG = """
-%Image::ExifTool::UserDefined = (
-    'Image::ExifTool::XMP::Main' => {
-        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
-    },
-    'Image::ExifTool::QuickTime::Keys' => { AIGC => { } },
-);
-%Image::ExifTool::UserDefined::TC260 = (
-    GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Other' },
-    NAMESPACE => { 'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/' },
-    WRITABLE => 'string',
-    AIGC => { },
-);
-1;
-"""
-
-
 @pytest.mark.parametrize(
     ("make", "tag", "carrier", "conforming"),
     [
@@ -272,7 +255,7 @@ def test_hegui_reads_what_exiftool_writes(
 ) -> None:  # type: ignore[no-untyped-def]
     exe = peers.need("exiftool", "libimage-exiftool-perl")
     config = tmp_path / "tc260.config"
-    config.write_text(EXIFTOOL_CONFIG)
+    config.write_text(exiftool_config())
     src = make(tmp_path)
     value = AigcLabel.first_write(PRODUCER, "by-exiftool").to_json()
     subprocess.run(

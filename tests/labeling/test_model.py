@@ -75,3 +75,11 @@ def test_json_round_trip(producer: str, produce_id: str, reserved: str) -> None:
     text = label.to_json()
     assert "\\" not in text  # no escapes are ever needed within the j) set
     assert AigcLabel.from_fields(json.loads(text)) == label
+
+
+def test_shipped_exiftool_config_defines_the_tc260_namespace() -> None:
+    from hegui.labeling import exiftool_config
+
+    text = exiftool_config()
+    assert "'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/'" in text
+    assert "'Image::ExifTool::QuickTime::Keys' => { AIGC => { } }" in text

@@ -56,6 +56,7 @@ from hegui.labeling._provider import (
 )
 from hegui.labeling._traces import Trace, find_traces
 from hegui.labeling.carriers import FileFormat, registered_formats
+from hegui.labeling.carriers._xmp import exiftool_config
 
 __all__ = [
     "CHARSET_PATTERN",
@@ -94,6 +95,7 @@ __all__ = [
     "check_wording",
     "content_digest",
     "draw_image_label",
+    "exiftool_config",
     "find_cjk_font",
     "find_traces",
     "inspect_file",

@@ -22,7 +22,7 @@ from lxml import etree
 
 from hegui.errors import CorruptFileError
 
-__all__ = ["NS", "PREFIX", "XmpHit", "find_labels", "set_label"]
+__all__ = ["NS", "PREFIX", "XmpHit", "exiftool_config", "find_labels", "set_label"]
 
 NS: Final = "http://www.tc260.org.cn/ns/AIGC/1.0/"
 PREFIX: Final = "TC260"
@@ -36,6 +36,16 @@ _END: Final = '<?xpacket end="w"?>'
 _FALLBACK: Final = re.compile(
     rb"""([\w.-]+):AIGC\s*=\s*(["'])(.*?)\2|<([\w.-]+):AIGC>(.*?)</\4:AIGC>""", re.S
 )
+
+
+def exiftool_config() -> str:
+    """An exiftool ``-config`` file defining ``XMP-TC260:AIGC`` and ``Keys:AIGC``.
+
+    exiftool reads unknown XMP namespaces but writes only the ones it knows.
+    """
+    from importlib.resources import files
+
+    return (files("hegui.labeling") / "data" / "exiftool-tc260.config").read_text("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
