@@ -23,17 +23,22 @@ from hegui.labeling._produce import label_file
 
 __all__ = ["add_record", "evidence", "inspect_record", "summary", "verify_record"]
 
-# Obligation ids of reference/regulations.md (LBL rows) and kb threshold ids.
+# kb ids: LBL obligations (Labeling Measures articles), the GB45438 instrument, thresholds.
 _TESTS: Final = {
     "label.add": ("LBL-05", "GB45438"),
     "label.inspect": ("LBL-05", "GB45438"),
     "label.verify": ("LBL-06", "GB45438"),
 }
 _EXPLICIT_TESTS: Final = {
-    "text": ("LBL-04",),
-    "image": ("LBL-04", "gb45438.label.image.text_height"),
-    "audio": ("LBL-04",),
-    "video": ("LBL-04", "gb45438.label.video.duration", "gb45438.label.video.text_height"),
+    "text": ("LBL-04", "LBL-04b"),
+    "image": ("LBL-04", "LBL-04b", "gb45438.label.image.text_height"),
+    "audio": ("LBL-04", "LBL-04b"),
+    "video": (
+        "LBL-04",
+        "LBL-04b",
+        "gb45438.label.video.duration",
+        "gb45438.label.video.text_height",
+    ),
 }
 
 
