@@ -13,7 +13,7 @@ from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling import AigcLabel
 from hegui.labeling._files import content_digest, inspect_file
 from hegui.labeling._produce import label_file
-from hegui.labeling.carriers._mp4 import children, top_level
+from hegui.labeling.carriers._isobmff import children, top_level
 
 from . import media
 from .checks import assert_fails_untouched

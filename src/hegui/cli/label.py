@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import functools
-import os
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hegui.cli._output import Format, emit, stderr_console, stdout_console, to_json
+from hegui.cli import _label_run as _lr
+from hegui.cli._output import Format
 
 if TYPE_CHECKING:
-    from hegui.labeling import ExplicitOptions, IntegrityKey
-    from hegui.labeling._batch import Job, Record
+    from hegui.labeling._batch import Record
 
 FilesArg = Annotated[
     list[Path], typer.Argument(metavar="FILE...", help="Files or directories (walked recursively).")
@@ -42,143 +40,6 @@ ReplaceOpt = Annotated[
 CoverOpt = Annotated[
     bool, typer.Option("--cover-content", help="Make the signature cover the media data too.")
 ]
-
-
-def _key(path: Path | None, option: str) -> IntegrityKey | None:
-    from hegui.errors import InputError
-    from hegui.labeling import load_key
-
-    if path is None:
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{option} {path}: {exc.strerror}") from None
-    return load_key(data, source=f"{option} {path}")
-
-
-def _out_dir(out: Path | None, in_place: bool) -> Path | None:
-    from hegui.errors import InputError
-
-    if out is not None and in_place:
-        raise InputError("give either --out DIR or --in-place, not both")
-    if out is None and not in_place:
-        raise InputError("say where labeled files go: --out DIR (copies) or --in-place")
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _run(
-    command: str, work: Callable[[Job], Record], jobs: Sequence[Job], workers: int | None
-) -> list[Record]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from hegui.labeling._batch import run_batch
-
-    count = workers or max(1, min(8, os.cpu_count() or 1))
-    if len(jobs) < 2:
-        return run_batch(work, jobs)
-    progress = Progress(
-        TextColumn(f"hegui {command}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=stderr_console(),
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task(command, total=len(jobs))
-        return run_batch(work, jobs, workers=count, advance=lambda: progress.advance(task))
-
-
-def _text(record: Record, *keys: str) -> str:
-    value: object = record
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return "" if value is None else str(value)
-
-
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # file names and values are not markup
-    stdout_console().print(table)
-
-
-def _finish(
-    command: str,
-    records: list[Record],
-    fmt: Format,
-    evidence_dir: Path | None,
-    render: Callable[[list[Record]], None],
-) -> None:
-    from hegui.labeling._batch import failure_exit_code
-    from hegui.labeling._records import evidence, summary
-
-    if fmt is Format.JSON and command == "label.inspect":
-        shape = ("file", "format", "labels", "error")
-        emit(to_json([{k: v for k, v in r.items() if k in shape} for r in records]))
-    elif fmt is Format.JSON:
-        emit(to_json(summary(command, records)))
-    else:
-        render(records)
-    err = stderr_console()
-    for r in records:
-        notes = r.get("notes")
-        for note in notes if isinstance(notes, list) else []:
-            err.print(f"note: {note}", markup=False, highlight=False)
-        if "error" in r:
-            err.print(f"error: {r['error']}", markup=False, highlight=False)
-    done = summary(command, records)
-    err.print(
-        f"{done['succeeded']} of {done['files']} files done, {done['failed']} failed",
-        highlight=False,
-    )
-    if evidence_dir is not None:
-        from hegui.kb import write_evidence
-
-        path = write_evidence(evidence(command, records), evidence_dir)
-        err.print(f"evidence: {path}", markup=False, highlight=False)
-    code = failure_exit_code(records)
-    if code:
-        raise typer.Exit(code)
-
-
-def _explicit_options(
-    wording: str | None,
-    position: str | None,
-    voice: Path | None,
-    font: Path | None,
-    seconds: float | None,
-) -> ExplicitOptions:
-    from hegui.errors import InputError
-    from hegui.labeling import CuePosition, ExplicitOptions, ImagePosition, TextPosition
-
-    text_values = [p.value for p in TextPosition]
-    image_values = [p.value for p in ImagePosition]
-    if position is not None and position not in text_values + image_values:
-        raise InputError(
-            f"--position {position!r}: choose one of {', '.join(text_values + image_values)}"
-        )
-    text = TextPosition(position) if position in text_values else TextPosition.END
-    audio = CuePosition(position) if position in text_values else CuePosition.START
-    image = ImagePosition(position) if position in image_values else ImagePosition.BOTTOM_RIGHT
-    video = ImagePosition(position) if position in image_values else ImagePosition.TOP_LEFT
-    return ExplicitOptions(
-        wording=wording,
-        text_position=text,
-        image_position=image,
-        video_position=video,
-        video_seconds=seconds,
-        audio_position=audio,
-        voice=voice,
-        font=font,
-    )
 
 
 def label_add(
@@ -233,36 +94,38 @@ def label_add(
     from hegui.labeling._batch import expand
     from hegui.labeling._records import add_record
 
-    jobs = expand(files, _out_dir(out, in_place))
+    jobs = expand(files, _lr.out_dir(out, in_place))
     if produce_id is not None and len(jobs) != 1:
         raise InputError("--produce-id names one file's content; for several files omit it")
     work = functools.partial(
         add_record,
         producer=producer,
         produce_id=produce_id,
-        key=_key(key, "--key"),
+        key=_lr.key(key, "--key"),
         cover_content=cover_content,
-        explicit=_explicit_options(wording, position, voice, font, seconds) if explicit else None,
+        explicit=_lr.explicit_options(wording, position, voice, font, seconds)
+        if explicit
+        else None,
         replace=replace,
     )
-    records = _run("label add", work, jobs, workers)
+    records = _lr.run("label add", work, jobs, workers)
 
     def render(rs: list[Record]) -> None:
         rows = [
             [
-                _text(r, "file"),
-                _text(r, "output"),
-                _text(r, "carrier"),
-                _text(r, "explicit", "modality"),
-                _text(r, "fields", "ProduceID"),
+                _lr.text(r, "file"),
+                _lr.text(r, "output"),
+                _lr.text(r, "carrier"),
+                _lr.text(r, "explicit", "modality"),
+                _lr.text(r, "fields", "ProduceID"),
                 "error" if "error" in r else "labeled",
             ]
             for r in rs
         ]
         columns = ["file", "output", "carrier", "explicit", "ProduceID", "status"]
-        _table("hegui label add", columns, rows)
+        _lr.table("hegui label add", columns, rows)
 
-    _finish("label.add", records, fmt, evidence_dir, render)
+    _lr.finish("label.add", records, fmt, evidence_dir, render)
 
 
 def label_inspect(
@@ -275,7 +138,7 @@ def label_inspect(
     from hegui.labeling._batch import expand
     from hegui.labeling._records import inspect_record
 
-    records = _run("label inspect", inspect_record, expand(files), workers)
+    records = _lr.run("label inspect", inspect_record, expand(files), workers)
 
     def render(rs: list[Record]) -> None:
         rows = []
@@ -284,8 +147,8 @@ def label_inspect(
             if "error" in r or not isinstance(labels, list) or not labels:
                 rows.append(
                     [
-                        _text(r, "file"),
-                        _text(r, "format"),
+                        _lr.text(r, "file"),
+                        _lr.text(r, "format"),
                         "",
                         "",
                         "",
@@ -300,11 +163,11 @@ def label_inspect(
                 listed = "\n".join(f"• {p}" for p in problems) if isinstance(problems, list) else ""
                 rows.append(
                     [
-                        _text(r, "file"),
-                        _text(r, "format"),
-                        _text(lab, "carrier"),
-                        _text(lab, "fields", "Label"),
-                        _text(lab, "fields", "ContentProducer"),
+                        _lr.text(r, "file"),
+                        _lr.text(r, "format"),
+                        _lr.text(lab, "carrier"),
+                        _lr.text(lab, "fields", "Label"),
+                        _lr.text(lab, "fields", "ContentProducer"),
                         "yes" if lab.get("conforming") else "no",
                         listed,
                     ]
@@ -318,9 +181,9 @@ def label_inspect(
             "conforming",
             "problems",
         ]
-        _table("hegui label inspect", columns, rows)
+        _lr.table("hegui label inspect", columns, rows)
 
-    _finish("label.inspect", records, fmt, evidence_dir, render)
+    _lr.finish("label.inspect", records, fmt, evidence_dir, render)
 
 
 def label_verify(
@@ -358,48 +221,52 @@ def label_verify(
     from hegui.labeling._batch import expand
     from hegui.labeling._records import verify_record
 
-    out_dir = _out_dir(out, in_place) if platform is not None else None
+    out_dir = _lr.out_dir(out, in_place) if platform is not None else None
     if platform is None and (out is not None or in_place or sign_key is not None):
         raise InputError("--out, --in-place and --sign-key need --platform CODE")
     jobs = expand(files, out_dir)
     if propagate_id is not None and len(jobs) != 1:
         raise InputError("--propagate-id names one file's content; for several files omit it")
-    verify_keys = [k for p in keys or [] if (k := _key(p, "--key")) is not None]
+    verify_keys = [k for p in keys or [] if (k := _lr.key(p, "--key")) is not None]
     work = functools.partial(
         verify_record,
         platform=platform,
         declared=declared,
         keys=verify_keys,
-        sign_with=_key(sign_key, "--sign-key"),
+        sign_with=_lr.key(sign_key, "--sign-key"),
         cover_content=cover_content,
         propagate_id=propagate_id,
         replace=replace,
     )
-    records = _run("label verify", work, jobs, workers)
+    records = _lr.run("label verify", work, jobs, workers)
 
     def render(rs: list[Record]) -> None:
         rows = []
         for r in rs:
             integrity = r.get("integrity")
             status = (
-                {_text(i, "field"): _text(i, "status") for i in integrity if isinstance(i, dict)}
+                {
+                    _lr.text(i, "field"): _lr.text(i, "status")
+                    for i in integrity
+                    if isinstance(i, dict)
+                }
                 if isinstance(integrity, list)
                 else {}
             )
             rows.append(
                 [
-                    _text(r, "file"),
-                    "error" if "error" in r else _text(r, "determination"),
-                    _text(r, "notice_zh"),
+                    _lr.text(r, "file"),
+                    "error" if "error" in r else _lr.text(r, "determination"),
+                    _lr.text(r, "notice_zh"),
                     status.get("ReservedCode1", ""),
                     status.get("ReservedCode2", ""),
-                    _text(r, "written"),
+                    _lr.text(r, "written"),
                 ]
             )
         columns = ["file", "determination", "notice", "ReservedCode1", "ReservedCode2", "written"]
-        _table("hegui label verify (Measures Art. 6)", columns, rows)
+        _lr.table("hegui label verify (Measures Art. 6)", columns, rows)
 
-    _finish("label.verify", records, fmt, evidence_dir, render)
+    _lr.finish("label.verify", records, fmt, evidence_dir, render)
 
 
 def register(app: typer.Typer) -> None:

@@ -28,6 +28,15 @@ from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling._found import RawLabel
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_range, hash_range, read_exact
+from hegui.labeling.carriers._isobmff import (
+    Box,
+    check_fragments,
+    children,
+    make_box,
+    make_full_box,
+    shift_chunk_offsets,
+    top_level,
+)
 from hegui.labeling.carriers._xmp import find_labels
 
 __all__ = ["Mp4Carrier"]
@@ -35,95 +44,6 @@ __all__ = ["Mp4Carrier"]
 XMP_UUID: Final = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
 _KEY: Final = b"AIGC"
 _MAX_MOOV: Final = 64 << 20
-_CONTAINERS: Final = frozenset({b"trak", b"mdia", b"minf", b"stbl"})
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A box: type, offset of its header, header length and total size."""
-
-    type: bytes
-    offset: int
-    header: int
-    size: int
-
-    @property
-    def end(self) -> int:
-        """Offset after the box."""
-        return self.offset + self.size
-
-    @property
-    def body(self) -> int:
-        """Offset of the payload."""
-        return self.offset + self.header
-
-
-def _header(data: bytes, pos: int, end: int, where: str) -> Box:
-    if pos + 8 > end:
-        raise CorruptFileError(f"{where}: truncated box header at byte {pos}")
-    size, kind = struct.unpack_from(">I4s", data, pos)
-    header = 8
-    if size == 1:
-        if pos + 16 > end:
-            raise CorruptFileError(f"{where}: truncated 64-bit box header at byte {pos}")
-        (size,) = struct.unpack_from(">Q", data, pos + 8)
-        header = 16
-    elif size == 0:
-        size = end - pos
-    if size < header or pos + size > end:
-        raise CorruptFileError(
-            f"{where}: box {kind.decode('latin-1')!r} at byte {pos} declares {size} bytes, "
-            f"past the end of its container at byte {end} (truncated or corrupt)"
-        )
-    return Box(kind, pos, header, size)
-
-
-def children(data: bytes, start: int, end: int, where: str) -> list[Box]:
-    """Boxes in ``data[start:end]`` (offsets into ``data``)."""
-    out, pos = [], start
-    while pos < end:
-        box = _header(data, pos, end, where)
-        out.append(box)
-        pos = box.end
-    return out
-
-
-def top_level(f: BinaryIO, path: Path) -> list[Box]:
-    """Top-level boxes, reading headers only."""
-    size = f.seek(0, 2)
-    out, pos = [], 0
-    while pos < size:
-        f.seek(pos)
-        head = f.read(16)
-        if len(head) < 8:
-            raise CorruptFileError(f"{path}: truncated box header at byte {pos}")
-        declared, kind = struct.unpack_from(">I4s", head)
-        header, total = 8, declared
-        if declared == 1:
-            if len(head) < 16:
-                raise CorruptFileError(f"{path}: truncated 64-bit box header at byte {pos}")
-            (total,) = struct.unpack_from(">Q", head, 8)
-            header = 16
-        elif declared == 0:
-            total = size - pos  # the last box may run to the end of the file
-        if total < header:
-            raise CorruptFileError(f"{path}: corrupt box header at byte {pos} (size {total})")
-        if pos + total > size:
-            raise CorruptFileError(
-                f"{path}: truncated: box {kind.decode('latin-1')!r} at byte {pos} declares "
-                f"{total} bytes, the file ends at byte {size}"
-            )
-        out.append(Box(kind, pos, header, total))
-        pos += total
-    return out
-
-
-def _full(kind: bytes, payload: bytes, version_flags: int = 0) -> bytes:
-    return _box(kind, struct.pack(">I", version_flags) + payload)
-
-
-def _box(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I4s", 8 + len(payload), kind) + payload
 
 
 def _meta_start(data: bytes, meta: Box) -> int:
@@ -225,13 +145,15 @@ def _xmp(packet: bytes) -> list[RawLabel]:
 
 
 def _ilst_item(index: int, value: str) -> bytes:
-    return _box(struct.pack(">I", index), _box(b"data", struct.pack(">II", 1, 0) + value.encode()))
+    return make_box(
+        struct.pack(">I", index), make_box(b"data", struct.pack(">II", 1, 0) + value.encode())
+    )
 
 
 def _new_meta(value: str) -> bytes:
-    hdlr = _full(b"hdlr", b"\x00" * 4 + b"mdta" + b"\x00" * 13)
-    keys = _full(b"keys", struct.pack(">II4s", 1, 12, b"mdta") + _KEY)
-    return _full(b"meta", hdlr + keys + _box(b"ilst", _ilst_item(1, value)))
+    hdlr = make_full_box(b"hdlr", b"\x00" * 4 + b"mdta" + b"\x00" * 13)
+    keys = make_full_box(b"keys", struct.pack(">II4s", 1, 12, b"mdta") + _KEY)
+    return make_full_box(b"meta", hdlr + keys + make_box(b"ilst", _ilst_item(1, value)))
 
 
 def _is_label_key(name: bytes) -> bool:
@@ -257,7 +179,7 @@ def _rewrite_meta(data: bytes, meta: Box, value: str | None, where: str) -> byte
     for child in children(data, start, meta.end, where):
         if child.type == b"keys":
             entries = b"".join(struct.pack(">I4s", 8 + len(n), ns) + n for ns, n in keys)
-            out += _full(b"keys", struct.pack(">I", len(keys)) + entries)
+            out += make_full_box(b"keys", struct.pack(">I", len(keys)) + entries)
         elif child.type == b"ilst":
             items = []
             for item in children(data, child.body, child.end, where):
@@ -267,10 +189,10 @@ def _rewrite_meta(data: bytes, meta: Box, value: str | None, where: str) -> byte
                     items.append(header + data[item.offset + 8 : item.end])
             if value is not None:
                 items.append(_ilst_item(len(keys), value))
-            out += _box(b"ilst", b"".join(items))
+            out += make_box(b"ilst", b"".join(items))
         else:
             out += data[child.offset : child.end]
-    return _box(b"meta", data[meta.body : start] + out)
+    return make_box(b"meta", data[meta.body : start] + out)
 
 
 def _has_label(data: bytes, box: Box, where: str) -> bool:
@@ -303,7 +225,7 @@ def set_label(moov: bytes, value: str, where: str) -> bytes:
             parts.append(moov[box.offset : box.end])
     if not done:
         parts.append(_new_meta(value))
-    new_udta = _box(b"udta", b"".join(parts))
+    new_udta = make_box(b"udta", b"".join(parts))
     body = []
     for k in kids:
         if k is udta:
@@ -314,58 +236,7 @@ def set_label(moov: bytes, value: str, where: str) -> bytes:
             body.append(moov[k.offset : k.end])
     if udta is None:
         body.append(new_udta)
-    return _box(b"moov", b"".join(body))
-
-
-def shift_chunk_offsets(moov: bytes, after: int, delta: int, where: str) -> bytes:
-    """Add ``delta`` to every ``stco``/``co64`` entry pointing at or past ``after``."""
-    data = bytearray(moov)
-
-    def visit(start: int, end: int) -> None:
-        for box in children(moov, start, end, where):
-            if box.type in _CONTAINERS:
-                visit(box.body, box.end)
-            elif box.type in (b"stco", b"co64"):
-                wide = box.type == b"co64"
-                fmt, step = (">Q", 8) if wide else (">I", 4)
-                (count,) = struct.unpack_from(">I", moov, box.body + 4)
-                for i in range(count):
-                    at = box.body + 8 + i * step
-                    (offset,) = struct.unpack_from(fmt, moov, at)
-                    if offset >= after:
-                        if not wide and offset + delta > 0xFFFFFFFF:
-                            raise UnsupportedFormatError(
-                                f"{where}: shifting the media data would overflow a 32-bit "
-                                "chunk offset (stco); relabel after moving moov to the end"
-                            )
-                        struct.pack_into(fmt, data, at, offset + delta)
-
-    for trak in children(moov, 8, len(moov), where):
-        if trak.type == b"trak":
-            visit(trak.body, trak.end)
-    return bytes(data)
-
-
-def _check_fragments(f: BinaryIO, boxes: list[Box], path: Path) -> None:
-    if any(b.type == b"mfra" for b in boxes):
-        raise UnsupportedFormatError(
-            f"{path}: fragmented MP4 with an mfra index (absolute offsets) and moov before the "
-            "media; hegui would have to shift it. Remux with moov at the end first"
-        )
-    for box in boxes:
-        if box.type != b"moof":
-            continue
-        f.seek(box.offset)
-        moof = read_exact(f, box.size, path, "moof")
-        for traf in children(moof, box.header, len(moof), str(path)):
-            for tfhd in (
-                children(moof, traf.body, traf.end, str(path)) if traf.type == b"traf" else []
-            ):
-                if tfhd.type == b"tfhd" and moof[tfhd.body + 3] & 0x01:
-                    raise UnsupportedFormatError(
-                        f"{path}: fragment at byte {box.offset} uses an absolute base data "
-                        "offset; hegui cannot shift it"
-                    )
+    return make_box(b"moov", b"".join(body))
 
 
 @carrier
@@ -389,7 +260,7 @@ class Mp4Carrier:
         f.seek(moov.offset)
         data = read_exact(f, moov.size, path, "moov")
         if moov.header == 16:  # normalise a 64-bit moov header
-            data = _box(b"moov", data[16:])
+            data = make_box(b"moov", data[16:])
         return boxes, moov, data
 
     def read(self, path: Path) -> list[RawLabel]:
@@ -423,11 +294,11 @@ class Mp4Carrier:
                 left = free.size - delta if free is not None and free.header == 8 else -1
                 if free is not None and (left >= 8 or left == 0):
                     # Padding after moov absorbs the change, so no chunk offset moves.
-                    replace[free.offset] = _box(b"free", b"\x00" * (left - 8)) if left else b""
+                    replace[free.offset] = make_box(b"free", b"\x00" * (left - 8)) if left else b""
                 elif delta <= -8:
-                    tail = _box(b"free", b"\x00" * (-delta - 8))
+                    tail = make_box(b"free", b"\x00" * (-delta - 8))
                 else:
-                    _check_fragments(f, boxes, src)
+                    check_fragments(f, boxes, src)
                     replace[moov_box.offset] = shift_chunk_offsets(new, moov_box.end, delta, where)
             with dst.open("wb") as out:
                 for box in boxes:
