@@ -33,6 +33,7 @@ def key(path: Path | None, option: str) -> IntegrityKey | None:
 
 
 def out_dir(out: Path | None, in_place: bool) -> Path | None:
+    """The output directory (created), or None for --in-place; exactly one must be given."""
     from hegui.errors import InputError
 
     if out is not None and in_place:
@@ -47,6 +48,7 @@ def out_dir(out: Path | None, in_place: bool) -> Path | None:
 def run(
     command: str, work: Callable[[Job], Record], jobs: Sequence[Job], workers: int | None
 ) -> list[Record]:
+    """Run a batch with a progress bar on stderr when there is more than one file."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from hegui.labeling._batch import run_batch
@@ -67,6 +69,7 @@ def run(
 
 
 def text(record: Record, *keys: str) -> str:
+    """A nested record value as table text ("" when absent)."""
     value: object = record
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
@@ -74,6 +77,7 @@ def text(record: Record, *keys: str) -> str:
 
 
 def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """Print a table on stdout; cells are plain text, never rich markup."""
     from rich.table import Table
     from rich.text import Text
 
@@ -92,6 +96,7 @@ def finish(
     evidence_dir: Path | None,
     render: Callable[[list[Record]], None],
 ) -> None:
+    """Print the records (table or JSON), diagnostics, the summary; write evidence; exit code."""
     from hegui.labeling._batch import failure_exit_code
     from hegui.labeling._records import evidence, summary
 
@@ -131,6 +136,7 @@ def explicit_options(
     font: Path | None,
     seconds: float | None,
 ) -> ExplicitOptions:
+    """Explicit-label options from the CLI flags; one --position serves every modality."""
     from hegui.errors import InputError
     from hegui.labeling import CuePosition, ExplicitOptions, ImagePosition, TextPosition
 
