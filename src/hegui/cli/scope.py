@@ -48,7 +48,7 @@ def _table(report: ScopeReport, lang: Lang) -> None:
         procs.add_row(
             marks[p.required],
             f"{p.name_zh if zh else p.name_en}\n[dim]{p.id}[/]",
-            "; ".join(f"{b.instrument} {b.article}" for b in p.basis),
+            "; ".join(b.cite() for b in p.basis),
             p.route or p.deadline or "",
         )
     console.print(procs)

@@ -312,6 +312,12 @@ class Basis(_Record):
     instrument: str
     article: str
 
+    def cite(self) -> str:
+        """``GAI 17``; ``FIL-02`` for rows whose article is already an id of the instrument."""
+        if self.article.startswith(f"{self.instrument}-"):
+            return self.article
+        return f"{self.instrument} {self.article}"
+
 
 class Requirement(StrEnum):
     """Whether a procedure is owed: yes, no, or a judgement to review with counsel."""

@@ -64,7 +64,7 @@ def _required(p: ProcedureResult, lang: Lang) -> str:
 
 
 def _basis(p: ProcedureResult) -> str:
-    return "; ".join(f"{b.instrument} {b.article}" for b in p.basis)
+    return "; ".join(b.cite() for b in p.basis)
 
 
 def _md_cell(text: str | None) -> str:
