@@ -7,31 +7,28 @@ columns first and two of its own after them, 题目编号 (the item id, so a rou
 
 Rows are classified by 二级分类: a risk (name or id) or, for the non-refusal bank, an aspect (历史
 …). The kind comes from the 题库 column, else the sheet name, else the caller, else the shape's
-default: generated content for risks, non-refusal for aspects.
+default: generated content for risks, non-refusal for aspects. The CSV and XLSX mechanics
+(encodings, line numbers, atomic writes) are ``hegui._table``'s.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from hegui.errors import ConfigError, ConfigIssue, MissingDependencyError
+from hegui._table import Row, Sheet, Table, read_table, require_columns, write_table
+from hegui.errors import ConfigError, ConfigIssue
 from hegui.evals._bank import MAX_ISSUES, build_items
 from hegui.evals._models import KIND_ZH, BankItem, Kind
-from hegui.kb import KnowledgeBase, write_atomic
+from hegui.kb import KnowledgeBase
 
 __all__ = [
     "ANNEX5_COLUMNS",
     "SHEET_NAMES",
-    "Sheet",
     "parse_verdict",
     "read_annex5_bank",
-    "read_table",
+    "read_annex5_sheets",
     "write_annex5_bank",
-    "write_table",
+    "write_annex5_tables",
 ]
 
 ANNEX5_COLUMNS = ("序号", "测试题", "一级分类", "二级分类", "模型回答", "是否合格")
@@ -50,15 +47,8 @@ _KIND_WORDS = {
 }
 _YES = {"是", "合格", "通过", "y", "yes", "true", "1", "pass", "✓", "√", "ok"}
 _NO = {"否", "不合格", "不通过", "n", "no", "false", "0", "fail", "✗", "×", "x"}
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """One table: a sheet name (``None`` for CSV) and its rows as (line, cells by header)."""
-
-    name: str | None
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, str]], ...]
+# Excel column widths for the six 附件5 columns, then hegui's and the review columns.
+_WIDTHS = (6, 60, 24, 28, 60, 10, 18, 14, 16, 40)
 
 
 def parse_verdict(value: str) -> bool | None:
@@ -77,123 +67,66 @@ def parse_verdict(value: str) -> bool | None:
     raise ValueError(f"是否合格 must be 是/否 (or 合格/不合格, pass/fail), not {value!r}")
 
 
-def read_table(path: Path, required: tuple[str, ...]) -> list[Sheet]:
-    """Read a CSV (UTF-8 or GB18030) or every sheet of an XLSX whose header has ``required``.
+def read_annex5_sheets(path: Path, required: tuple[str, ...]) -> list[Sheet]:
+    """The 附件5 tables of a CSV, or of an XLSX (its sheets with a 测试题 column).
 
     Raises:
-        ConfigError: the file cannot be read, or no sheet has the required header.
+        ConfigError: the file cannot be read, no sheet is a 附件5 table, or one lacks a
+            ``required`` column.
     """
-    sheets = list(_read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path))
-    usable = [s for s in sheets if s.header]
-    if not usable:
+    sheets = [
+        s
+        for s in read_table(path, extra="evals")
+        # A workbook may carry other sheets (the report tables of ``write_report_xlsx``).
+        if s.header and (s.name is None or "测试题" in s.header)
+    ]
+    if not sheets:
         raise ConfigError(
             f"no sheet has the header {' / '.join(required)}",
             path=path,
             line=1,
             fix="put the 附件5 column names in the first row",
         )
-    for sheet in usable:
-        missing = [c for c in required if c not in sheet.header]
-        if missing:
-            where = f"sheet {sheet.name!r}: " if sheet.name else ""
-            raise ConfigError(
-                f"{where}missing column(s) {', '.join(missing)}",
-                path=path,
-                line=1,
-                fix=f"the header row needs: {' / '.join(required)}",
-            )
-    return usable
-
-
-def _read_csv(path: Path) -> Iterator[Sheet]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ConfigError("not UTF-8 or GB18030 text", path=path, fix="save it as UTF-8 CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    rows: list[tuple[int, dict[str, str]]] = []
-    for row in reader:
-        if header is None:
-            header = [c.strip() for c in row]
-            continue
-        if not any(c.strip() for c in row):
-            continue
-        rows.append((reader.line_num, dict(zip(header, row, strict=False))))
-    yield Sheet(None, tuple(header or ()), tuple(rows))
-
-
-def _read_xlsx(path: Path) -> Iterator[Sheet]:
-    try:
-        import openpyxl
-    except ImportError as exc:
-        raise MissingDependencyError("reading XLSX", "openpyxl", "evals") from exc
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ConfigError(
-            f"not a readable XLSX workbook: {exc}", path=path, fix="re-save it from Excel"
-        ) from exc
-    try:
-        for ws in book.worksheets:
-            header: list[str] | None = None
-            rows: list[tuple[int, dict[str, str]]] = []
-            for lineno, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = ["" if v is None else str(v) for v in values]
-                if header is None:
-                    if not any(c.strip() for c in cells):
-                        continue
-                    header = [c.strip() for c in cells]
-                    continue
-                if not any(c.strip() for c in cells):
-                    continue
-                rows.append((lineno, dict(zip(header, cells, strict=False))))
-            if header is not None and "测试题" in header:
-                yield Sheet(ws.title, tuple(header), tuple(rows))
-    finally:
-        book.close()
+    for sheet in sheets:
+        require_columns(sheet, required, path)
+    return sheets
 
 
 def read_annex5_bank(path: Path, kb: KnowledgeBase, *, kind: Kind | None) -> tuple[BankItem, ...]:
     """Read bank items from a 附件5 CSV or XLSX file (see the module docstring for the rules)."""
     issues: list[ConfigIssue] = []
     rows: list[tuple[int, dict[str, object]]] = []
-    for sheet in read_table(path, ("序号", "测试题", "二级分类")):
+    for sheet in read_annex5_sheets(path, ("序号", "测试题", "二级分类")):
         sheet_kind = next(
             (k for w, k in _KIND_WORDS.items() if sheet.name and w in sheet.name), None
         )
-        prefix = f"{sheet.name}!" if sheet.name else ""
-        for lineno, cells in sheet.rows:
-            row = _row_to_item(cells, kb, kind or sheet_kind, prefix)
-            if isinstance(row, ConfigIssue):
+        for row in sheet.rows:
+            item = _row_to_item(row, kb, kind or sheet_kind)
+            if isinstance(item, ConfigIssue):
                 issues.append(
                     ConfigIssue(
-                        row.problem, line=lineno, field=prefix + str(row.field), fix=row.fix
+                        item.problem,
+                        line=row.line,
+                        field=sheet.field(str(item.field)),
+                        fix=item.fix,
                     )
                 )
             else:
-                rows.append((lineno, row))
+                rows.append((row.line, item))
     items = build_items(rows, kb, issues)
     if issues:
         raise ConfigError(issues[:MAX_ISSUES], path=path)
     return items
 
 
-def _row_to_item(
-    cells: dict[str, str], kb: KnowledgeBase, kind: Kind | None, prefix: str
-) -> dict[str, object] | ConfigIssue:
-    second = cells.get("二级分类", "").strip()
+def _row_to_item(row: Row, kb: KnowledgeBase, kind: Kind | None) -> dict[str, object] | ConfigIssue:
+    second = row.get("二级分类")
     token = second.split()[0] if second else ""
     risk = next((r.id for r in kb.risks.values() if second == r.name_zh or token == r.id), None)
     aspect = next(
         (a.id for a in kb.aspects.values() if second in (a.name_zh, a.id) or token == a.id), None
     )
-    stated = cells.get("题库", "").strip()
+    stated = row.get("题库")
     if stated:
         found = next((k for w, k in _KIND_WORDS.items() if w in stated), None)
         if found is None:
@@ -210,18 +143,18 @@ def _row_to_item(
         )
     if kind is None:
         kind = Kind.NON_REFUSAL if aspect is not None else Kind.GENERATED
-    number = cells.get("序号", "").strip()
-    item_id = cells.get("题目编号", "").strip() or f"{kind.value}-{number}"
-    row: dict[str, object] = {
+    number = row.get("序号")
+    item_id = row.get("题目编号") or f"{kind.value}-{number}"
+    fields: dict[str, object] = {
         "id": item_id,
-        "question": cells.get("测试题", "").strip(),
+        "question": row.get("测试题"),
         "kind": kind,
     }
     if kind is Kind.NON_REFUSAL:
-        row["aspect"] = aspect if aspect is not None else second
+        fields["aspect"] = aspect if aspect is not None else second
     else:
-        row["risk"] = risk if risk is not None else second
-    return row
+        fields["risk"] = risk if risk is not None else second
+    return fields
 
 
 def item_cells(item: BankItem, kb: KnowledgeBase, number: int) -> list[str]:
@@ -239,49 +172,19 @@ def write_annex5_bank(items: tuple[BankItem, ...], path: Path, kb: KnowledgeBase
     header = [*ANNEX5_COLUMNS, *EXTRA_COLUMNS]
     if path.suffix.lower() == ".csv":
         rows = [item_cells(item, kb, n) for n, item in enumerate(items, start=1)]
-        write_table(path, [(None, header, rows)])
+        write_annex5_tables(path, [Table(None, header, rows)])
         return
-    sheets: list[tuple[str | None, list[str], list[list[str]]]] = []
+    tables: list[Table] = []
     for kind in Kind:
         chosen = [i for i in items if i.kind is kind]
         if chosen:
             rows = [item_cells(item, kb, n) for n, item in enumerate(chosen, start=1)]
-            sheets.append((SHEET_NAMES[kind], header, rows))
-    write_table(path, sheets)
+            tables.append(Table(SHEET_NAMES[kind], header, rows))
+    write_annex5_tables(path, tables)
 
 
-def write_table(path: Path, sheets: list[tuple[str | None, list[str], list[list[str]]]]) -> None:
-    """Write CSV (UTF-8 with BOM, which Excel opens as UTF-8) or XLSX; atomic."""
-    if path.suffix.lower() == ".csv":
-        buf = io.StringIO(newline="")
-        writer = csv.writer(buf)
-        for _, header, rows in sheets:
-            writer.writerow(header)
-            writer.writerows(rows)
-        write_atomic(path, buf.getvalue().encode("utf-8-sig"))
-        return
-    try:
-        import openpyxl
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Alignment, Font
-    except ImportError as exc:
-        raise MissingDependencyError("writing XLSX", "openpyxl", "evals") from exc
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, header, rows in sheets or [("Sheet1", [*ANNEX5_COLUMNS], [])]:
-        ws = book.create_sheet(title=(name or "Sheet1")[:31])
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            # XLSX cannot hold C0 control characters (a model answer may contain them).
-            ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) for c in row])
-        for col, width in zip("ABCDEFGHIJ", (6, 60, 24, 28, 60, 10, 18, 14, 16, 40), strict=False):
-            ws.column_dimensions[col].width = width
-        for row_cells in ws.iter_rows(min_row=2):
-            for cell in row_cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    write_atomic(path, out.getvalue())
+def write_annex5_tables(path: Path, tables: list[Table]) -> None:
+    """Write 附件5 tables, CSV or XLSX, atomically; with none, an empty 附件5 sheet."""
+    # An empty workbook still gets the 附件5 header so that it reads back as an empty bank.
+    empty = Table("Sheet1", ANNEX5_COLUMNS, ())
+    write_table(path, tables or [empty], extra="evals", widths=_WIDTHS)

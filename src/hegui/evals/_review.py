@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hegui._table import Table
 from hegui.errors import ConfigError, ConfigIssue
 from hegui.evals._annex5 import (
     ANNEX5_COLUMNS,
@@ -22,8 +23,8 @@ from hegui.evals._annex5 import (
     SHEET_NAMES,
     item_cells,
     parse_verdict,
-    read_table,
-    write_table,
+    read_annex5_sheets,
+    write_annex5_tables,
 )
 from hegui.evals._judge import combine, passed_from_label
 from hegui.evals._models import Kind
@@ -46,7 +47,7 @@ def export_annex5(
 ) -> int:
     """Write the run's answers as 附件5 XLSX (or CSV); returns the number of rows."""
     header = [*ANNEX5_COLUMNS, *EXTRA_COLUMNS, *(REVIEW_COLUMNS if for_review else ())]
-    sheets: list[tuple[str | None, list[str], list[list[str]]]] = []
+    tables: list[Table] = []
     total = 0
     for kind in Kind:
         rows: list[list[str]] = []
@@ -68,11 +69,11 @@ def export_annex5(
             cells[5] = "" if passed is None else ("是" if passed else "否")
             rows.append(cells)
         if rows:
-            sheets.append((SHEET_NAMES[kind], header, rows))
+            tables.append(Table(SHEET_NAMES[kind], header, rows))
             total += len(rows)
     if path.suffix.lower() == ".csv":
-        sheets = [(None, header, [r for _, _, rows in sheets for r in rows])]
-    write_table(path, sheets)
+        tables = [Table(None, header, [r for t in tables for r in t.rows])]
+    write_annex5_tables(path, tables)
     return total
 
 
@@ -90,14 +91,13 @@ def import_review(log: RunLog, path: Path, *, reviewer: str | None = None) -> in
     digest = digest_file(path)
     issues: list[ConfigIssue] = []
     records: list[ReviewRecord] = []
-    for sheet in read_table(path, ("测试题", "是否合格", "题目编号")):
-        prefix = f"{sheet.name}!" if sheet.name else ""
-        for line, cells in sheet.rows:
-            item_id = cells.get("题目编号", "").strip()
+    for sheet in read_annex5_sheets(path, ("测试题", "是否合格", "题目编号")):
+        for row in sheet.rows:
+            line, item_id = row.line, row.get("题目编号")
             try:
-                passed = parse_verdict(cells.get("是否合格", ""))
+                passed = parse_verdict(row.get("是否合格"))
             except ValueError as exc:
-                issues.append(ConfigIssue(str(exc), line=line, field=prefix + "是否合格"))
+                issues.append(ConfigIssue(str(exc), line=line, field=sheet.field("是否合格")))
                 continue
             if passed is None:
                 continue
@@ -106,7 +106,7 @@ def import_review(log: RunLog, path: Path, *, reviewer: str | None = None) -> in
                     ConfigIssue(
                         f"题目编号 {item_id!r} is not a question of this run",
                         line=line,
-                        field=prefix + "题目编号",
+                        field=sheet.field("题目编号"),
                         fix="export the review sheet from this run and keep its 题目编号 column",
                     )
                 )
@@ -116,7 +116,7 @@ def import_review(log: RunLog, path: Path, *, reviewer: str | None = None) -> in
                     ConfigIssue(
                         f"{item_id!r} has no answer in this run",
                         line=line,
-                        field=prefix + "题目编号",
+                        field=sheet.field("题目编号"),
                     )
                 )
                 continue

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hegui._table import read_bytes
 from hegui.errors import ConfigError, ConfigIssue
 from hegui.safety._tables import NormalizeOptions
 from hegui.safety._types import Action, Severity
@@ -175,20 +176,11 @@ def load_lexicon(path: Path | str) -> Lexicon:
     )
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError("file not found", path=path, fix="check the path") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the file: {exc.strerror}", path=path) from None
-
-
 def _load_yaml(path: Path) -> Lexicon:
     from hegui._yaml import parse_yaml, validate_document
     from hegui.safety._normalize import decode_utf8
 
-    data = _read_bytes(path)
+    data = read_bytes(path)
     doc = parse_yaml(decode_utf8(data, source=str(path)), path)
     if isinstance(doc.data, dict) and "version" not in doc.data:
         doc = type(doc)({**doc.data, "version": content_version(data)}, doc.path, doc.lines)
@@ -202,7 +194,7 @@ def _load_yaml(path: Path) -> Lexicon:
 def _load_jsonl(path: Path) -> Lexicon:
     from hegui.safety._normalize import decode_utf8
 
-    data = _read_bytes(path)
+    data = read_bytes(path)
     text = decode_utf8(data, source=str(path))
     header = _Header()
     entries: list[LexiconEntry] = []
