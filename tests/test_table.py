@@ -154,6 +154,19 @@ def test_xlsx_replaces_control_characters_it_cannot_hold(tmp_path: Path) -> None
     assert sheet.rows[0].get("回答") == "a\ufffdb\ufffdc"
 
 
+def test_xlsx_cells_starting_with_equals_are_text_not_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    answers = ["=1+1", '=HYPERLINK("http://example.invalid","点我")']
+    write_table(
+        path, [Table("s", ["=序号", "模型回答"], [["1", a] for a in answers])], extra="evals"
+    )
+    [sheet] = read_table(path, extra="evals")
+    assert sheet.header == ("=序号", "模型回答")
+    assert [r.get("模型回答") for r in sheet.rows] == answers
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert {c.data_type for row in ws.iter_rows() for c in row} == {"s"}
+
+
 def test_csv_is_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     write_table(path, [Table(None, ["关键词", "二级分类"], [["赌球", "A, B"]])], extra="safety")
@@ -167,8 +180,6 @@ _cell = (
     )
     .map(str.strip)
     .filter(bool)
-    # openpyxl writes a string starting with "=" as a formula, which reads back empty.
-    .filter(lambda s: not s.startswith("="))
 )
 
 

@@ -237,9 +237,14 @@ def _xlsx_bytes(tables: Sequence[Table], extra: str, widths: Sequence[int]) -> b
             ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) for c in row])
         for column, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width
-        for row_cells in ws.iter_rows(min_row=2):
+        for row_cells in ws.iter_rows():
             for cell in row_cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.data_type == "f":
+                    # openpyxl takes a string starting with "=" for a formula: Excel would run a
+                    # model's answer "=HYPERLINK(…)", and the cell would read back empty.
+                    cell.data_type = "s"
+                if cell.row > 1:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
