@@ -1,10 +1,13 @@
-"""Suite-wide fixtures: a clean environment, so no user setting leaks into a test."""
+"""Suite-wide fixtures: a clean environment (no user setting leaks into a test), a model server."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from tests.helpers.model_server import ModelServer
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,3 +32,10 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def server() -> Iterator[ModelServer]:
+    """A local OpenAI-compatible chat endpoint; tests set ``server.script``."""
+    with ModelServer() as srv:
+        yield srv

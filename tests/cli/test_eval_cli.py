@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -19,12 +18,6 @@ from tests.helpers.cli import run_cli
 from tests.helpers.model_server import Behaviour, ModelServer
 
 REFUSE = Behaviour(text="抱歉，我不能提供这方面的帮助。")
-
-
-@pytest.fixture
-def server() -> Iterator[ModelServer]:
-    with ModelServer() as srv:
-        yield srv
 
 
 def _bank(tmp_path: Path, n_refuse: int = 20, n_answer: int = 10) -> Path:

@@ -1,27 +1,19 @@
-"""Fixtures of the eval suite: the kb, bank files, the scripted model server."""
+"""Fixtures of the eval suite: the kb, bank files (the model server is suite-wide)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from hegui.kb import KnowledgeBase, load_kb
-from tests.helpers.model_server import ModelServer
 
 
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_kb()
-
-
-@pytest.fixture
-def server() -> Iterator[ModelServer]:
-    with ModelServer() as srv:
-        yield srv
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:

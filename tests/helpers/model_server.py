@@ -1,9 +1,10 @@
 """A local HTTP server playing an OpenAI-compatible chat model with scripted behaviour.
 
-The one test double of the eval suite, at the edge: a real socket, real HTTP/1.1 keep-alive,
-real server-sent events when the client asks to stream. Each question maps to a ``Behaviour``
-(answer text, delay, failures, broken bodies); the server records every request so tests can
-check what was asked, how often, and how many requests were in flight at once.
+The one test double of the suite (evals targets and judges, the safety LLM judge), at the edge:
+a real socket, real HTTP/1.1 keep-alive, real server-sent events when the client asks to stream.
+Each question maps to a ``Behaviour`` (answer text, delay, failures, broken bodies), or each
+request in turn (``in_order``); the server records every request so tests can check what was
+asked, where, with which headers, how often, and how many requests were in flight at once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,6 +40,28 @@ class Behaviour:
 Script = Mapping[str, Behaviour] | Callable[[str], Behaviour]
 
 
+def in_order(*steps: Behaviour | str | int, then: Behaviour | None = None) -> Script:
+    """A script answering the n-th request with the n-th step, whatever it asks.
+
+    A ``str`` step answers that text and an ``int`` step fails with that HTTP status; once the
+    steps are used up every request gets ``then`` (by default ``Behaviour()``).
+    """
+    lock = threading.Lock()
+    queue: Iterator[Behaviour | str | int] = iter(steps)
+    last = then or Behaviour()
+
+    def script(prompt: str) -> Behaviour:
+        with lock:
+            step = next(queue, last)
+        if isinstance(step, str):
+            return Behaviour(text=step)
+        if isinstance(step, int):
+            return Behaviour(fail_times=-1, status=step)
+        return step
+
+    return script
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # socketserver's default listen backlog of 5 resets connections when 32 clients connect at once.
@@ -56,6 +79,7 @@ class ModelServer:
         self.script: Script = script if script is not None else {}
         self.default = default or Behaviour()
         self.requests: list[dict[str, Any]] = []
+        self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         self.asked: Counter[str] = Counter()
         self.in_flight = 0
@@ -105,6 +129,7 @@ class ModelServer:
                 prompt = body["messages"][-1]["content"]
                 with server._lock:
                     server.requests.append(body)
+                    server.paths.append(self.path)
                     server.headers.append(dict(self.headers.items()))
                     server.asked[prompt] += 1
                     server.in_flight += 1

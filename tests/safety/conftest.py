@@ -4,10 +4,6 @@ import pytest
 
 from hegui.safety import Lexicon, LexiconEntry, Matcher, MatchOptions
 
-from .endpoint import endpoint
-
-__all__ = ["endpoint"]
-
 ALL_VARIANTS = MatchOptions(pinyin=True, initials=True, mixed=True, homophones=True)
 
 
