@@ -97,6 +97,24 @@ def make_terms(text: str, n: int, seed: int) -> list[str]:
     return terms[:n]
 
 
+def word_terms(n: int, seed: int) -> list[str]:
+    """``n`` real Chinese words of 2–4 characters, from pypinyin's phrase dictionary.
+
+    Keyword libraries are made of words and phrases; random character combinations (see
+    :func:`make_terms`) occur across ordinary word boundaries by construction, so benign-prose
+    hits are measured against both.
+    """
+    import json
+
+    import pypinyin
+
+    data = json.loads((Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8"))
+    words = sorted(
+        w for w in data if 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w)
+    )
+    return random.Random(seed).sample(words, min(n, len(words)))
+
+
 def lexicon_of(terms: list[str], **match: bool):  # type: ignore[no-untyped-def]
     from hegui.safety import Lexicon, LexiconEntry, MatchOptions
 
@@ -212,8 +230,10 @@ def main() -> None:
         from benchmark_benign import benign_hits, junctions  # type: ignore[import-not-found]
         from benchmark_evasion import evasion_recall  # type: ignore[import-not-found]
 
+        words = word_terms(args.terms, seed=1)
         pair = (("starter lexicon", Matcher(starter_lexicon())),
-                (f"{len(terms):,}-term lexicon", Matcher(lexicon_of(terms))))  # fmt: skip
+                (f"{len(terms):,}-term lexicon", Matcher(lexicon_of(terms))),
+                (f"{len(words):,} real words", Matcher(lexicon_of(words))))  # fmt: skip
         benign_hits(blks, mb, pair)
         junctions(text, mb)
         evasion_recall()
@@ -299,7 +319,16 @@ def main() -> None:
     from benchmark_benign import benign_hits, junctions  # type: ignore[import-not-found]
 
     starter = Matcher(starter_lexicon())
-    benign_hits(blks, mb, (("starter lexicon", starter), (f"{len(terms):,}-term lexicon", matcher)))
+    words = word_terms(args.terms, seed=1)
+    benign_hits(
+        blks,
+        mb,
+        (
+            ("starter lexicon", starter),
+            (f"{len(terms):,}-term lexicon", matcher),
+            (f"{len(words):,} real words", Matcher(lexicon_of(words))),
+        ),
+    )
     junctions(text, mb)
     stripped = re.sub(r"[。，、；：！？]", "", text)
     extra = sum(len(starter.find(b)) for b in blocks(stripped)) - sum(
