@@ -7,19 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import run_cli
+from tests.helpers.profiles import GOOD_PROFILE
 
-GOOD = """\
-schema_version: 1
-provider:
-  name: 示例公司
-  uscc: 91310115MA1K4AAA0D
-service:
-  public_in_prc: true
-  genai: true
-  modalities: [text]
-  model_source: fine_tuned
-  features: [chat]
-"""
+GOOD = GOOD_PROFILE
 
 
 @pytest.mark.parametrize(

@@ -11,19 +11,9 @@ from hypothesis import strategies as st
 from hegui.errors import ConfigError
 from hegui.kb import load_profile
 from hegui.kb._profile import Provider
+from tests.helpers.profiles import GOOD_PROFILE
 
-GOOD = """\
-schema_version: 1
-provider:
-  name: 示例公司
-  uscc: 91310115MA1K4AAA0D
-service:
-  public_in_prc: true
-  genai: true
-  modalities: [text]
-  model_source: fine_tuned
-  features: [chat]
-"""
+GOOD = GOOD_PROFILE
 
 
 def write(tmp_path: Path, text: str) -> Path:
