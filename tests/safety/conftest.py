@@ -4,7 +4,7 @@ import pytest
 
 from hegui.safety import Lexicon, LexiconEntry, Matcher, MatchOptions
 
-ALL_VARIANTS = MatchOptions(pinyin=True, initials=True, mixed=True, homophones=True)
+ALL_VARIANTS = MatchOptions(pinyin=True, initials=True, mixed=True, homophones=True, digits=True)
 
 
 def make_lexicon(*entries: LexiconEntry, allow: tuple[str, ...] = ()) -> Lexicon:

@@ -187,9 +187,9 @@ def _variant_matcher() -> Matcher:
     return Matcher(make_lexicon(*entries))
 
 
-TERMS = ["冰毒", "海洛因", "ab", "K粉"]
+TERMS = ["冰毒", "海洛因", "ab", "K粉", "一冰", "陆毒"]
 PIECES = st.one_of(
-    st.sampled_from(list("冰毒海洛因abK粉 .*。，\u200b🙂ＡＢ發")),
+    st.sampled_from(list("冰毒海洛因abK粉 .*。，,\n【】\u200b🙂ＡＢ發1一陆六")),
     st.characters(codec="utf-8"),
 )
 
@@ -245,3 +245,98 @@ def test_numeral_terms_are_not_plain_numbers(text: str, found: bool) -> None:
     assert bool(m.find(f"说{text}了")) is found
     digits = Matcher(make_lexicon(LexiconEntry(term="64", risk="A.1.a")))  # listed as digits
     assert [f.variant for f in digits.find("说64了")] == ["exact"]
+    asked = Matcher(make_lexicon(LexiconEntry(term="六四", risk="A.1.a", match=ALL_VARIANTS)))
+    assert bool(asked.find(f"说{text}了")) is found  # ``digits`` never makes a number the word
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "plain", "asked"),
+    [
+        # Everyday numbers are not numeral words (each was a hit on the benchmark corpus).
+        ("一个", "买了1个", None, "digits"),
+        ("二生", "２·生活单调", None, "digits"),
+        ("谓五", "所謂５樓", None, "digits"),
+        ("一夜情", "1夜情", None, "digits"),
+        ("一夜情", "１夜情", None, "digits"),
+        ("64", "说六四了", None, "digits"),
+        # Styled numbers and numerals stand for either.
+        ("一夜情", "①夜情", "normalized", "normalized"),
+        ("一夜情", "壹夜情", "normalized", "normalized"),
+        ("一夜情", "㈠夜情", "normalized", "normalized"),
+        ("64", "说⑥④了", "normalized", "normalized"),
+        ("一夜情", "一夜情", "exact", "exact"),
+        # A numeral word written half in digits is the word.
+        ("三过氧化三丙酮", "3过氧化三丙酮", "normalized", "normalized"),
+        ("三过氧化三丙酮", "3过氧化3丙酮", None, "digits"),
+    ],
+)
+def test_plain_digits_stand_for_numerals_only_when_asked(
+    term: str, text: str, plain: str | None, asked: str | None
+) -> None:
+    for match, want in ((MatchOptions(), plain), (MatchOptions(digits=True), asked)):
+        m = Matcher(make_lexicon(LexiconEntry(term=term, risk="A.1.h", match=match)))
+        assert [f.variant for f in m.find(text)] == ([want] if want else []), (term, text, match)
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        # Lines of the benchmark corpus where normalization once made a hit.
+        ("下买", "粗粗地翻了下 买了后很后悔是本垃圾书 劝大家不要买"),
+        ("么这", "很多时候自己也不知道在想些什么.这血型说明书,让读的人从不同的角度了解"),
+        ("家门", "也是我目前最满意的一家.门口就有便利,水果店"),
+        ("美好", "并不希望你们做得有多完美..好好改进吧,否则"),
+        ("二生", "２·生活单调，业余"),
+        ("谓五", "我住的是所謂５樓行政房．雖"),
+        ("省区", "国内２８个省（区）及新加坡"),
+        ("在读", "在“读”和“用”上"),
+        ("音读", "历史深处的回音——读《中国历代智"),
+        ("和汛", "见 http://blog.hexun.com/2"),
+    ],
+)
+def test_benign_lines_that_normalization_once_joined(term: str, text: str) -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term=term, risk="A.1.h")))
+    assert m.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请问冰 毒在哪里",
+        "请问冰.毒在哪里",
+        "我要买冰.毒,在哪",
+        "冰 毒 片 价格便宜 配置好",
+        "冰【毒】",
+    ],
+)
+def test_insertions_are_still_caught(text: str) -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term="冰毒", risk="A.1.h")))
+    assert [f.term for f in m.find(text)] == ["冰毒"]
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [("陆地", "南以及昌都等６地市"), ("内陆", "市内六城区"), ("队伍", "一队五人")],
+)
+def test_financial_numerals_in_a_term_are_characters(term: str, text: str) -> None:
+    for match in (MatchOptions(), MatchOptions(digits=True)):
+        m = Matcher(make_lexicon(LexiconEntry(term=term, risk="A.1.h", match=match)))
+        assert m.find(text) == []
+        assert [f.variant for f in m.find(f"x{term}x")] == ["exact"]
+
+
+def test_pinyin_in_a_dotted_name_is_not_a_word() -> None:
+    m = Matcher(make_lexicon(LexiconEntry(term="天涯", risk="A.1.h")))
+    assert m.find("见 cache.tianya.cn/pub 和 tianya@example.com") == []
+    assert [f.variant for f in m.find("去tianya看看. tianya.")] == ["pinyin", "pinyin"]
+
+
+def test_starter_entries_that_ask_for_digits() -> None:
+    from hegui.safety import Screener, starter_lexicon
+
+    screener = Screener(lexicon=starter_lexicon())
+    assert [f.term for f in screener.screen("约1夜情吗", "input").findings] == ["一夜情"]
+    assert [f.variant for f in screener.screen("约1夜情吗", "input").findings] == ["digits"]
+    assert screener.screen("我买了1个夜灯", "input").findings == ()
+    # A numeral folds to a digit, but Han text has no word boundaries to check.
+    assert [f.term for f in screener.screen("约ta一夜情吗", "input").findings] == ["一夜情"]

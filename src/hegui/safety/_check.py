@@ -72,7 +72,7 @@ def lexicon_stats(lexicon: Lexicon, matcher: Matcher | None = None) -> dict[str,
         "tags": dict(Counter(t for e in entries for t in e.tags).most_common()),
         "match_options": {
             opt: sum(getattr(e.match, opt) for e in entries)
-            for opt in ("pinyin", "initials", "mixed", "homophones")
+            for opt in ("pinyin", "initials", "mixed", "homophones", "digits")
         },
         "allow": len(lexicon.allow) + sum(len(e.allow) for e in entries),
         "patterns": len(matcher._exact),

@@ -55,6 +55,11 @@ class MatchOptions(BaseModel):
     homophones: bool = False
     """Other characters of the same toneless pinyin (``兵毒``). Off by default: homophones of
     common terms are common words (病毒 for 冰毒); turn on per entry, with an allow-list."""
+    digits: bool = False
+    """Plain digits for the term's Chinese numerals and back (``1夜情`` for 一夜情, ``阿3``).
+    Off by default: numeral words are everyday words (``一个`` is ``1个`` in half the corpus's
+    product reviews). Styled numbers (``①``, ``壹``, ``㈠``) and a numeral word written half in
+    digits (``六4``) match without it."""
 
 
 class LexiconEntry(BaseModel):

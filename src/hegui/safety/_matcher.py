@@ -6,11 +6,22 @@ spelled view (``_spelled``) near Latin letters when some entry asks for pinyin o
 Hits are verified in Python (alignment, whole-word pinyin, the entry's forms, allow-lists):
 their number is small next to the text.
 
-A term written in numerals alone (``零六``, ``六四``) is a word, not a number: a plain number in
-the text (``06`` in ``2008-06-04``, ``64``; ASCII or full-width digits) does not match it, while
-other number styles (``〇六``, ``⑥④``, ``陆肆``) still do. On the benchmark corpus one random
-term 零六 made 148 of 216 normalization-created hits out of dates, times and scores. A lexicon
-that means the digits lists them as an entry of their own.
+**Numerals.** Normalization folds every number style to digits, so ``一``, ``1``, ``①`` and
+``壹`` are one character to the automaton. Two of those styles are everyday writing, though:
+plain digits (ASCII or full-width) and plain Chinese numerals (``〇零一二…九``). A hit that
+reads one of them for the other is not the term: ``1个`` is not the word 一个, ``2·生活`` is not
+二生, ``５樓`` is not 五楼 (on the benchmark corpus these were 1,092 of 1,518 normalization-created
+hits of a lexicon of real words). So a plain digit matches a plain numeral of the term (and
+back) only
+
+* when the entry asks for it (``match.digits``: ``1夜情`` for 一夜情; reported as ``digits``), or
+* inside a numeral word written half in digits (``六4`` for 六四): the writer mixed styles.
+
+Styled numbers (``①⑴⒈❶``, ``㈠``, ``壹贰``) in the text stand for either. A financial numeral in a
+*term* (``陆地``, ``队伍``) is a character like any other there: only a financial numeral matches it
+(``内六`` is not 内陆). A term written in numerals alone
+(``零六``, ``六四``) is never matched by a plain number (``06`` in ``2008-06-04``, ``64``), even
+with ``digits``: a lexicon that means the digits lists them as an entry of their own.
 """
 
 from __future__ import annotations
@@ -38,10 +49,30 @@ LEXICON_SOURCE = "hegui/lexicon"
 _VARIANT_RANK = {v: i for i, v in enumerate(Variant)}
 _GLOBAL = -1
 _PLAIN_DIGITS = frozenset([*range(0x30, 0x3A), *range(0xFF10, 0xFF1A)])
+_PLAIN_NUMERALS = frozenset(map(ord, "〇零一二三四五六七八九"))
+_NAME_JOINERS = frozenset(map(ord, ".@/:"))
+"""Join the parts of host names, e-mail addresses and paths (``cache.tianya.cn``)."""
+_FINANCIAL_NUMERALS = frozenset(map(ord, "壹贰叁肆伍陆柒捌玖貳參叄陸"))
+_DIGIT, _NUMERAL, _FINANCIAL, _STYLED = 1, 2, 3, 4
+"""Number families: plain digits, plain Chinese numerals, financial numerals (大写: also
+everyday characters, 陆地, 队伍, 放肆), every other style (see the docstring)."""
+
+
+def _family(cp: int) -> int:
+    if cp in _PLAIN_DIGITS:
+        return _DIGIT
+    if cp in _PLAIN_NUMERALS:
+        return _NUMERAL
+    return _FINANCIAL if cp in _FINANCIAL_NUMERALS else _STYLED
 
 
 def _word_char(c: str) -> bool:
     return c.isascii() and c.isalnum()
+
+
+def _han(cp: np.uint32) -> bool:
+    c = int(cp)
+    return 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF or 0x20000 <= c <= 0x323AF
 
 
 def _word(cp: np.uint32) -> bool:
@@ -75,7 +106,7 @@ class Matcher:
         starts = ends - lengths
         a = np.searchsorted(norm.pos, starts)
         b = np.searchsorted(norm.pos, ends - 1)
-        full = norm.text()
+        full = norm.raw()
         return [full[i:j] for i, j in zip(a.tolist(), b.tolist(), strict=True)]
 
     def _compile(self) -> None:
@@ -89,12 +120,7 @@ class Matcher:
                 fix="remove them, or turn off `normalize.skip`",
             )
         self.normalized_terms = tuple(terms)
-        self._numerals = frozenset(
-            i
-            for i, (e, t) in enumerate(zip(entries, terms, strict=True))
-            if t.isdigit() and t.isascii() and not any(ord(c) in _PLAIN_DIGITS for c in e.term)
-        )
-        """Entries written in numerals alone (see the module docstring)."""
+        self._numerals = self._numeral_families(terms)
         matches = [e.match for e in entries]
         tables: PinyinTables | None = None
         if any(m.pinyin or m.mixed or m.initials or m.homophones for m in matches):
@@ -130,6 +156,42 @@ class Matcher:
             self._spelled.longest if self._spelled else 0,
         )
         """Longest pattern in normalized characters (bounds the streaming hold-back)."""
+
+    def _numeral_families(self, terms: list[str]) -> dict[int, tuple[int, ...]]:
+        """Entry index → number family of each normalized character (0: not a number).
+
+        Only entries whose normalized term has a digit are listed (see the module docstring).
+        """
+        out: dict[int, tuple[int, ...]] = {}
+        for i, t in enumerate(terms):
+            if not any("0" <= c <= "9" for c in t):
+                continue
+            norm = self.normalizer(self.entries[i].term)
+            out[i] = tuple(
+                _family(int(cp)) if 0x30 <= int(c) <= 0x39 else 0
+                for c, cp in zip(norm.chars, norm.cps[norm.pos], strict=True)
+            )
+        return out
+
+    def _numeral_variant(self, owner: int, norm: Normalized, cs: int, ce: int) -> Variant | None:
+        """How a normalized hit of a numeral-bearing entry stands (None: it is not the term).
+
+        Plain digits read for plain numerals or back are refused unless the entry asks for
+        them or the writer mixed the two styles in the word (see the module docstring).
+        """
+        term = self._numerals[owner]
+        text = [_family(int(cp)) for cp in norm.cps[norm.pos[cs:ce]]]
+        if len(text) != len(term):  # not aligned (cannot happen for a normalized hit)
+            return Variant.NORMALIZED
+        pairs = [(t, x) for t, x in zip(term, text, strict=True) if t]
+        if any(t == _FINANCIAL and x != _FINANCIAL for t, x in pairs):
+            return None  # the term's 陆 is the land, not six (内陆 is not 内六)
+        if len(pairs) == len(term) and _DIGIT not in term and all(x == _DIGIT for _, x in pairs):
+            return None  # a numeral word read from a plain number: never (``64`` for 六四)
+        crossed = sum({t, x} == {_DIGIT, _NUMERAL} for t, x in pairs)
+        if crossed < len(pairs):  # none crossed, or styles mixed within the word (``六4``)
+            return Variant.NORMALIZED
+        return Variant.DIGITS if self.entries[owner].match.digits else None
 
     def find(self, text: str) -> list[Finding]:
         """Every lexicon finding in ``text``, spans in the original text, sorted by start."""
@@ -167,10 +229,16 @@ class Matcher:
         open_end: bool,
     ) -> None:
         lead_word, tail_word = automaton.lead_word, automaton.tail_word
+        cps, pos = norm.cps, norm.pos
         for p, cs, ce in automaton.hits(chars):
-            if lead_word[p] and self._glued_before(norm, cs):
+            # Whole words only where the text has words: 一 folds to 1, but x一夜情 is 一夜情.
+            if lead_word[p] and not _han(cps[pos[cs]]) and self._glued_before(norm, cs):
                 continue
-            if tail_word[p] and self._glued_after(norm, cs, ce, open_end):
+            if (
+                tail_word[p]
+                and not _han(cps[pos[ce - 1]])
+                and self._glued_after(norm, cs, ce, open_end)
+            ):
                 continue
             for owner, variant in automaton.owners(p):
                 if variant is Variant.ALLOW:
@@ -178,14 +246,26 @@ class Matcher:
                 else:
                     candidates.append((owner, cs, ce, variant))
 
-    def _glued_before(self, norm: Normalized, cs: int) -> bool:
-        """A letter or digit precedes normalized position ``cs`` (not a whole word)."""
-        before = int(norm.pos[cs]) - 1
-        return before >= 0 and _word(self.normalizer.fold[norm.cps[before]])
+    def _glued_before(self, norm: Normalized, cs: int, *, dotted: bool = False) -> bool:
+        """A letter or digit precedes normalized position ``cs`` (not a whole word).
 
-    def _glued_after(self, norm: Normalized, cs: int, ce: int, open_end: bool) -> bool:
-        """A letter or digit follows (or, streaming, may follow) the span ``[cs, ce)``."""
+        With ``dotted``, also a name joiner (``. @ / :``) after a letter or digit.
+        """
+        before, cps, fold = int(norm.pos[cs]) - 1, norm.cps, self.normalizer.fold
+        if before >= 0 and dotted and int(cps[before]) in _NAME_JOINERS:
+            before -= 1
+        return before >= 0 and _word(fold[cps[before]])
+
+    def _glued_after(
+        self, norm: Normalized, cs: int, ce: int, open_end: bool, *, dotted: bool = False
+    ) -> bool:
+        """A letter or digit follows (or, streaming, may follow) the span ``[cs, ce)``.
+
+        With ``dotted``, also a name joiner (``. @ / :``) before a letter or digit.
+        """
         after, cps = norm.span(cs, ce)[1], norm.cps
+        if after < len(cps) and dotted and int(cps[after]) in _NAME_JOINERS:
+            after += 1
         if after >= len(cps):
             return open_end
         return _word(self.normalizer.fold[cps[after]])
@@ -225,16 +305,13 @@ class Matcher:
                     candidates.append((owner, cs, ce, Variant.HOMOPHONE))
 
     def _whole(self, norm: Normalized, form: str, cs: int, ce: int, open_end: bool) -> bool:
-        """A form that starts or ends with a letter or digit matched as a whole word."""
-        if _word_char(form[0]) and self._glued_before(norm, cs):
-            return False
-        return not (_word_char(form[-1]) and self._glued_after(norm, cs, ce, open_end))
+        """A form that starts or ends with a letter or digit matched as a whole word.
 
-    def _plain_number(self, owner: int, norm: Normalized, cs: int, ce: int) -> bool:
-        """A numerals-only entry hit by a plain number (see the module docstring)."""
-        return owner in self._numerals and all(
-            int(c) in _PLAIN_DIGITS for c in norm.cps[norm.pos[cs:ce]]
-        )
+        Not part of a dotted name either: ``tianya`` in ``cache.tianya.cn`` is a host name.
+        """
+        if _word_char(form[0]) and self._glued_before(norm, cs, dotted=True):
+            return False
+        return not (_word_char(form[-1]) and self._glued_after(norm, cs, ce, open_end, dotted=True))
 
     def _decide(
         self,
@@ -243,6 +320,9 @@ class Matcher:
         candidates: list[tuple[int, int, int, Variant]],
         allows: list[tuple[int, int, int]],
     ) -> list[Finding]:
+        if norm.cuts:  # nothing matches across the spaces of a space-punctuated line
+            candidates = [c for c in candidates if not norm.crosses(c[1], c[2])]
+            allows = [a for a in allows if not norm.crosses(a[1], a[2])]
         best: dict[tuple[int, int, int], Variant] = {}
         for owner, cs, ce, variant in candidates:
             if variant is Variant.HOMOPHONE:
@@ -260,8 +340,11 @@ class Matcher:
             start, end = norm.span(cs, ce)
             if variant is Variant.NORMALIZED and text[start:end] == entry.term:
                 variant = Variant.EXACT
-            elif variant is Variant.NORMALIZED and self._plain_number(owner, norm, cs, ce):
-                continue
+            elif variant is Variant.NORMALIZED and owner in self._numerals:
+                numeral = self._numeral_variant(owner, norm, cs, ce)
+                if numeral is None:
+                    continue
+                variant = numeral
             findings.append(
                 Finding(
                     start=start,

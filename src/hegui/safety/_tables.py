@@ -45,8 +45,8 @@ KEEP = 0
 CTX = 1
 """ASCII full stop: a boundary in prose, interference between two Han characters."""
 PAIR = 2
-"""Brackets and quotes: interference around a single character (``冰【毒】``), a boundary
-otherwise (``叫他“老板”``, ``（首都师范大学）``)."""
+"""Square and lenticular brackets: interference around a single character (``冰【毒】``), a
+boundary otherwise. Quotes, parentheses and title marks are always boundaries."""
 SKIP = 3
 """Interference: symbols, emoji, zero-width and combining marks, dashes, middle dots."""
 SPACE = 4
@@ -59,12 +59,18 @@ BOUNDARY = 5
 # full stop too: glued between ideographs they are clause breaks typed in half-width mode (the
 # benchmark corpus has 976 Han,Han per MB against 227 Han.Han), while the dot is also the
 # classic insertion (冰.毒).
+# The Chinese dash (破折号 ——, 58 per MB between two ideographs in the benchmark corpus) joins
+# clauses too. Quotes, parentheses and title marks are boundaries by category (see _klass).
 _BOUNDARY_CHARS = (
     "。．｡，、､；：！？…‥﹐﹑﹒﹔﹕﹖﹗！，．：；？,;:!?∶\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    '\u2014\u2015\u2e3a\u2e3b"＂'
 )
 _CTX_CHARS = "."
-_QUOTES = '"＂'
-"""Quotes that open and close alike (Unicode files them as other punctuation)."""
+_INSERTED_PAIRS = "【】〖〗〔〕〘〙〚〛［］[]｛｝{}"
+"""The brackets an evader puts around one character (``冰【毒】``). Prose puts quotes,
+parentheses and title marks around single characters all the time (“点” 22, （女） 14, 《x》 8,
+『x』 3 per MB of the benchmark corpus) and these brackets never: every other bracket and quote
+is a boundary."""
 # Chinese numerals read as digits (houbb/sensitive-word's ignoreNumStyle does the same).
 _CN_DIGITS = {
     "〇": "0",
@@ -208,13 +214,13 @@ def _klass() -> npt.NDArray[np.uint8]:
         elif cat == "Zs" or cp == 0x09:
             klass[cp] = SPACE
         elif cat in ("Ps", "Pe", "Pi", "Pf"):
-            klass[cp] = PAIR
+            klass[cp] = BOUNDARY
         # Everything else (symbols, punctuation, marks, format, control, unassigned) is SKIP.
     for ch in _BOUNDARY_CHARS:
         klass[ord(ch)] = BOUNDARY
     for ch in _CTX_CHARS:
         klass[ord(ch)] = CTX
-    for ch in _QUOTES:
+    for ch in _INSERTED_PAIRS:
         klass[ord(ch)] = PAIR
     return klass
 
@@ -235,8 +241,6 @@ def pair_sides() -> npt.NDArray[np.uint8]:
     for cp in pairs.tolist():
         cat = unicodedata.category(chr(cp))
         sides[cp] = OPENS if cat in ("Ps", "Pi") else CLOSES if cat in ("Pe", "Pf") else 0
-    for ch in _QUOTES:
-        sides[ord(ch)] = OPENS | CLOSES
     sides.setflags(write=False)
     return sides
 

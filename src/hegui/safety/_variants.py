@@ -46,6 +46,8 @@ class Variant(StrEnum):
     INITIALS = "initials"
     MIXED = "mixed"
     HOMOPHONE = "homophone"
+    DIGITS = "digits"
+    """Plain digits for the term's Chinese numerals or back (the entry's ``digits`` option)."""
     ALLOW = "allow"
     """An allow-list string (suppresses hits it covers)."""
 
