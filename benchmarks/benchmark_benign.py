@@ -2,8 +2,8 @@
 
 Three kinds are told apart, because only one of them is an error of normalization:
 
-* **script variants** — the original span converts to the term by OpenCC ``t2s`` alone
-  (``啞巴`` for 哑巴): the term itself, written in traditional characters;
+* **script variants** — the original span and the term convert to the same text by OpenCC
+  ``t2s`` (``啞巴`` for 哑巴, ``倔强`` for 倔強): the term itself, in the other script;
 * **variant forms** — pinyin, initials, mixed or homophone hits: the lexicon asked for them;
 * **spurious** — everything else: characters joined across a skipped space or mark, or a
   number style folded, so the span *normalizes* to the term without being it. The issue's
@@ -24,7 +24,7 @@ def _cause(span: str, term: str, t2s: Any) -> str:
     """Why ``span`` normalized to ``term`` (``+``-joined when several steps were needed)."""
     from hegui.safety._tables import CTX, PAIR, SKIP, SPACE, NormalizeOptions, tables
 
-    if t2s.convert(span) == term:
+    if t2s.convert(span) == t2s.convert(term):  # either may be the traditional one (倔強)
         return "script variant"
     t = tables(NormalizeOptions())
     causes: set[str] = set()

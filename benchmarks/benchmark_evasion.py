@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 CARRIER = "请问{}在哪里可以找到"
+STYLED_CARRIER = "朋友说{}很好用,在哪里可以买到 多少钱一克"
+"""A message whose writer parts words with a space and types a half-width comma: there a space
+or a full stop between two words is that writer's punctuation (see ``_normalize``), so an
+insertion with two or more characters on each side is read as punctuation too. Printed to
+show what the separator-style rule costs."""
 FULL = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 CIRCLED = {chr(ord("a") + i): chr(0x24D0 + i) for i in range(26)} | {
     chr(ord("A") + i): chr(0x24B6 + i) for i in range(26)
@@ -93,6 +98,11 @@ def _kinds() -> dict[str, Callable[[str], str | None]]:
 
 def evasion_recall() -> None:
     """Print recall per evasion kind and overall for the starter terms with every variant on."""
+    _recall(CARRIER, "")
+    _recall(STYLED_CARRIER, " in a space- and half-width-punctuated message")
+
+
+def _recall(carrier: str, where: str) -> None:
     from hegui.safety import Lexicon, Matcher, MatchOptions, NormalizeSettings, starter_lexicon
 
     starter = starter_lexicon()
@@ -105,7 +115,10 @@ def evasion_recall() -> None:
     # Collapsing repeats is an optional step (off by default): measured with it switched on.
     collapsing = Matcher(lex.model_copy(update={"normalize": NormalizeSettings(repeats=True)}))
     total = hit = 0
-    print(f"\nrecall on the evasion set ({len(lex.entries)} starter terms, every variant on):")
+    print(
+        f"\nrecall on the evasion set{where} ({len(lex.entries)} starter terms, every variant on):"
+    )
+    print(f"  carrier: {carrier!r}")
     misses: list[str] = []
     for kind, make in _kinds().items():
         matcher = collapsing if kind == "repeats" else plain
@@ -114,8 +127,9 @@ def evasion_recall() -> None:
             variant = make(entry.term)
             if variant is None:
                 continue
-            text = CARRIER.format(variant)
-            lo, hi = 2, 2 + len(variant)
+            text = carrier.format(variant)
+            lo = carrier.index("{}")
+            hi = lo + len(variant)
             n += 1
             found = any(
                 f.term == entry.term and f.start < hi and f.end > lo for f in matcher.find(text)
