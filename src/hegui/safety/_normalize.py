@@ -32,8 +32,8 @@ separator-like full stops are. Insertions between single characters (``冰 毒 �
 ``买冰.毒,在哪``) stay interference in any line. The price: in a line written that way, one
 space or full stop inserted into a word with two characters on each side reads as punctuation
 (``benchmarks/screen.py`` prints the recall in such a message). A line ends at a line break.
-In a stream, a line is judged on the held window, so the stream may flag what the whole text
-clears, never the reverse.
+A stream is judged on its held window, which shows fewer separators than the whole line: a
+stream can flag what the whole text clears.
 
 ``benchmarks/screen.py`` measures what the rule costs on benign prose (hits whose original
 span is not the term itself, per MB, by cause).
