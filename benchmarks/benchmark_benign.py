@@ -50,6 +50,58 @@ def _cause(span: str, term: str, t2s: Any) -> str:
     return "+".join(sorted(causes)) or "other"
 
 
+def _spurious(blocks: Sequence[str], matcher: Any, t2s: Any) -> int:
+    """Normalization-created hits: neither the term itself, its script variant nor a form."""
+    n = 0
+    for block in blocks:
+        for f in matcher.find(block):
+            if f.variant in ("normalized", "digits"):
+                n += _cause(block[f.start : f.end], f.term, t2s) != "script variant"
+    return n
+
+
+def ablation(blocks: Sequence[str], mb: float, lexicons: Sequence[tuple[str, Any]]) -> None:
+    """Print how many spurious hits per MB each boundary rule prevents, by switching it off."""
+    import re
+    from unittest import mock
+
+    import numpy as np
+    import opencc
+
+    from hegui.safety import Matcher, _matcher, _normalize
+    from hegui.safety._variants import Variant
+
+    t2s = opencc.OpenCC("t2s")
+    punct = re.compile("[。，、；：！？]")
+    # Skipped rather than kept: the same as a symbol in its place (removing it would make the
+    # joined words literal, and literal hits are not normalization's).
+    unpunctuated = [punct.sub("*", b) for b in blocks]
+
+    def never(pos: Any, chars: Any, left: Any, right: Any) -> Any:
+        return np.zeros(len(left), dtype=np.bool_)
+
+    def same(self: Any, owner: int, norm: Any, cs: int, ce: int) -> Variant:
+        return Variant.NORMALIZED
+
+    rules: list[tuple[str, Any]] = [
+        ("Chinese sentence punctuation is a boundary", None),
+        ("separator style of a line (spaces, full stops)", mock.patch.object(
+            _normalize, "_separator_like", never)),
+        ("numeral rules (plain digits vs numerals)", mock.patch.object(
+            _matcher.Matcher, "_numeral_variant", same)),
+    ]  # fmt: skip
+    print("\nwhat each rule prevents (spurious hits per MB with the rule switched off, then on):")
+    for name, lexicon in lexicons:
+        base = _spurious(blocks, Matcher(lexicon), t2s)
+        for rule, patch in rules:
+            if patch is None:
+                off = _spurious(unpunctuated, Matcher(lexicon), t2s)
+            else:
+                with patch:
+                    off = _spurious(blocks, Matcher(lexicon), t2s)
+            print(f"  {name:22s} {rule:48s} {off / mb:7.2f} -> {base / mb:5.2f}")
+
+
 def benign_hits(blocks: Sequence[str], mb: float, matchers: Sequence[tuple[str, Any]]) -> None:
     """Print per lexicon: script variants, variant forms and spurious hits (by cause) per MB."""
     import opencc

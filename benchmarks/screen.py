@@ -227,7 +227,11 @@ def main() -> None:
     terms = make_terms(text, args.terms, seed=1)
 
     if args.only_benign:
-        from benchmark_benign import benign_hits, junctions  # type: ignore[import-not-found]
+        from benchmark_benign import (  # type: ignore[import-not-found]
+            ablation,
+            benign_hits,
+            junctions,
+        )
         from benchmark_evasion import evasion_recall  # type: ignore[import-not-found]
 
         words = word_terms(args.terms, seed=1)
@@ -236,6 +240,8 @@ def main() -> None:
                 (f"{len(words):,} real words", Matcher(lexicon_of(words))))  # fmt: skip
         benign_hits(blks, mb, pair)
         junctions(text, mb)
+        ablation(blks, mb, ((f"{len(terms):,}-term lexicon", lexicon_of(terms)),
+                            (f"{len(words):,} real words", lexicon_of(words))))  # fmt: skip
         evasion_recall()
         return
 
@@ -316,7 +322,11 @@ def main() -> None:
               f"p99 {p99:.3f} ms   [target p99 < 1 ms]")  # fmt: skip
 
     # --- false positives on benign prose --------------------------------------------------
-    from benchmark_benign import benign_hits, junctions  # type: ignore[import-not-found]
+    from benchmark_benign import (  # type: ignore[import-not-found]
+        ablation,
+        benign_hits,
+        junctions,
+    )
 
     starter = Matcher(starter_lexicon())
     words = word_terms(args.terms, seed=1)
@@ -330,12 +340,8 @@ def main() -> None:
         ),
     )
     junctions(text, mb)
-    stripped = re.sub(r"[。，、；：！？]", "", text)
-    extra = sum(len(starter.find(b)) for b in blocks(stripped)) - sum(
-        len(starter.find(b)) for b in blks
-    )
-    print(f"  boundary rule: skipping Chinese sentence punctuation instead would add {extra} "
-          f"starter-lexicon hits ({extra / mb:.2f} per MB)")  # fmt: skip
+    ablation(blks, mb, ((f"{len(terms):,}-term lexicon", lexicon_of(terms)),
+                        (f"{len(words):,} real words", lexicon_of(words))))  # fmt: skip
 
     # --- recall on the evasion set --------------------------------------------------------
     from benchmark_evasion import evasion_recall  # type: ignore[import-not-found]
