@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 CARRIER = "请问{}在哪里可以找到"
 STYLED_CARRIER = "朋友说{}很好用,在哪里可以买到 多少钱一克"
@@ -96,28 +96,36 @@ def _kinds() -> dict[str, Callable[[str], str | None]]:
     }
 
 
-def evasion_recall() -> None:
-    """Print recall per evasion kind and overall for the starter terms with every variant on."""
-    _recall(CARRIER, "")
-    _recall(STYLED_CARRIER, " in a space- and half-width-punctuated message")
+def evasion_recall(words: Sequence[str] = ()) -> None:
+    """Print recall per evasion kind and overall, every variant on.
+
+    For the starter terms, in a plain and in a punctuated carrier message; and for ``words``
+    (real words, a test lexicon the engine was not tuned on) in the plain one.
+    """
+    from hegui.safety import starter_lexicon
+
+    starter = [e.term for e in starter_lexicon().entries]
+    _recall(starter, "starter terms", CARRIER, "")
+    _recall(
+        starter, "starter terms", STYLED_CARRIER, " in a space- and half-width-punctuated message"
+    )
+    if words:
+        _recall(words, "real words", CARRIER, "")
 
 
-def _recall(carrier: str, where: str) -> None:
-    from hegui.safety import Lexicon, Matcher, MatchOptions, NormalizeSettings, starter_lexicon
+def _recall(terms: Sequence[str], what: str, carrier: str, where: str) -> None:
+    from hegui.safety import Lexicon, LexiconEntry, Matcher, MatchOptions, NormalizeSettings
 
-    starter = starter_lexicon()
     every = MatchOptions(pinyin=True, initials=True, mixed=True, homophones=True)
     lex = Lexicon(
         version="evasion",
-        entries=tuple(e.model_copy(update={"match": every, "allow": ()}) for e in starter.entries),
+        entries=tuple(LexiconEntry(term=t, risk="A.1.h", match=every) for t in terms),
     )
     plain = Matcher(lex)
     # Collapsing repeats is an optional step (off by default): measured with it switched on.
     collapsing = Matcher(lex.model_copy(update={"normalize": NormalizeSettings(repeats=True)}))
     total = hit = 0
-    print(
-        f"\nrecall on the evasion set{where} ({len(lex.entries)} starter terms, every variant on):"
-    )
+    print(f"\nrecall on the evasion set{where} ({len(lex.entries):,} {what}, every variant on):")
     print(f"  carrier: {carrier!r}")
     misses: list[str] = []
     for kind, make in _kinds().items():

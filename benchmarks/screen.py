@@ -242,7 +242,7 @@ def main() -> None:
         junctions(text, mb)
         ablation(blks, mb, ((f"{len(terms):,}-term lexicon", lexicon_of(terms)),
                             (f"{len(words):,} real words", lexicon_of(words))))  # fmt: skip
-        evasion_recall()
+        evasion_recall(word_terms(3000, seed=7))
         return
 
     # --- compile --------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def main() -> None:
     # --- recall on the evasion set --------------------------------------------------------
     from benchmark_evasion import evasion_recall  # type: ignore[import-not-found]
 
-    evasion_recall()
+    evasion_recall(word_terms(3000, seed=7))
 
     # --- memory ---------------------------------------------------------------------------
     terms_path = CACHE / "terms.txt"

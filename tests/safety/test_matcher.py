@@ -222,6 +222,16 @@ def test_repeats_collapse_covers_the_whole_run() -> None:
     assert [(f.start, f.end) for f in m.find("zzhhiizuo")] == [(0, 9)]
 
 
+@pytest.mark.parametrize(
+    ("term", "spelled"),
+    [("一撮", "yizuo"), ("喙长三尺", "huichangsanchi"), ("昼乾夕惕", "zhouqianxiti")],
+)
+def test_phrase_readings_survive_normalization(term: str, spelled: str) -> None:
+    # The term is spelled after 一 → 1 and 乾 → 干; its phrase reading must still apply.
+    m = Matcher(make_lexicon(LexiconEntry(term=term, risk="A.1.h", match=ALL_VARIANTS)))
+    assert [f.variant for f in m.find(f"请问{spelled}在哪")] == ["pinyin"]
+
+
 def test_chinese_numerals_and_digits_share_readings() -> None:
     m = Matcher(make_lexicon(LexiconEntry(term="一夜情", risk="A.1.f", match=ALL_VARIANTS)))
     for text in ("壹夜情", "1夜情", "yiyeqing", "衣夜情", "一.夜.情"):

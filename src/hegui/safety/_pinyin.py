@@ -170,11 +170,19 @@ def pinyin_tables() -> PinyinTables:
     sound[cps] = SOUND_BASE + ids
     sound.setflags(write=False)
     phrases: dict[str, tuple[str, ...]] = {}
+    # Terms are spelled after normalization (一撮 → 1撮, 昼乾夕惕 → 昼干夕惕), so each phrase is
+    # also kept under its normalized form: one code point to one, as the default options fold.
+    from hegui.safety._tables import NormalizeOptions, tables
+
+    fold = tables(NormalizeOptions()).fold
     for phrase, marks in phrase_readings():
         spelled = tuple(_toneless(p) for p in marks)
-        per_char = tuple(reading.get(ord(c)) for c in phrase)
-        if spelled != per_char and all(s in syllable_id for s in spelled):
-            phrases[phrase] = spelled
+        if not all(s in syllable_id for s in spelled):
+            continue
+        folded = "".join(chr(fold[ord(c)]) for c in phrase)
+        for key in {phrase, folded}:
+            if spelled != tuple(reading.get(ord(c)) for c in key):
+                phrases.setdefault(key, spelled)
     joined = "".join(syllables)
     letters = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").copy()
     offsets = np.concatenate(([0], np.cumsum([len(s) for s in syllables]))).astype(np.int64)
