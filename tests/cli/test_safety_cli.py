@@ -104,7 +104,11 @@ def test_lexicon_check_writes_evidence(capsys: pytest.CaptureFixture[str], tmp_p
         "schema_version: 1\nversion: '1'\nversion_date: 2025-01-01\nallow: [反洗钱]\nentries:\n"
         "  - {term: 洗钱, risk: A.1.h}\n"
         "  - {term: 洗 钱, risk: A.1.g}\n"
-        "  - {term: 反洗钱, risk: A.1.h}\n",
+        "  - {term: 反洗钱, risk: A.1.h}\n"
+        # Alike after normalization, but 六四 never matches a plain 64: not duplicates.
+        "  - {term: 六四, risk: A.1.a}\n"
+        "  - {term: '64', risk: A.1.a}\n"
+        "  - {term: ６４, risk: A.1.a}\n",
         encoding="utf-8",
     )
     res = run_cli(
@@ -119,7 +123,8 @@ def test_lexicon_check_writes_evidence(capsys: pytest.CaptureFixture[str], tmp_p
     assert isinstance(details, dict)
     assert len(details["per_risk"]) == 31  # every risk shows, gaps included
     assert details["duplicates"] == [
-        {"normalized": "洗钱", "terms": ["洗钱", "洗 钱"], "risks": ["A.1.h", "A.1.g"]}
+        {"normalized": "洗钱", "terms": ["洗钱", "洗 钱"], "risks": ["A.1.h", "A.1.g"]},
+        {"normalized": "64", "terms": ["64", "６４"], "risks": ["A.1.a", "A.1.a"]},
     ]
     assert details["shadowed"] == [{"term": "反洗钱", "risk": "A.1.h", "by": "global"}]
     assert isinstance(details["age_days"], int) and details["age_days"] > 300

@@ -24,11 +24,12 @@ __all__ = ["check_lexicon", "lexicon_stats"]
 
 
 def _duplicates(matcher: Matcher) -> list[JsonValue]:
-    groups: dict[str, list[int]] = defaultdict(list)
+    groups: dict[tuple[str, tuple[int, ...]], list[int]] = defaultdict(list)
     for i, norm in enumerate(matcher.normalized_terms):
-        groups[norm].append(i)
+        # 六四 and 64 normalize alike but match apart (see the numeral rule in ``_matcher``).
+        groups[norm, matcher.numeral_families(i)].append(i)
     out: list[JsonValue] = []
-    for norm, idx in groups.items():
+    for (norm, _), idx in groups.items():
         if len(idx) > 1:
             entries = matcher.entries
             out.append(

@@ -173,6 +173,13 @@ class Matcher:
             )
         return out
 
+    def numeral_families(self, entry: int) -> tuple[int, ...]:
+        """The number family of each normalized character of an entry (empty: no numbers).
+
+        Two entries with the same normalized term and families match the same texts.
+        """
+        return self._numerals.get(entry, ())
+
     def _numeral_variant(self, owner: int, norm: Normalized, cs: int, ce: int) -> Variant | None:
         """How a normalized hit of a numeral-bearing entry stands (None: it is not the term).
 
