@@ -157,3 +157,31 @@ def test_lexicon_stats_and_convert(capsys: pytest.CaptureFixture[str], tmp_path:
     data = json.loads(res.stdout)
     assert data["entries"] == len(expected.entries)
     assert data["per_risk"]["A.1.d"] == sum(e.risk == "A.1.d" for e in expected.entries)
+
+
+def test_screen_table_in_chinese_and_english(capsys: pytest.CaptureFixture[str]) -> None:
+    zh = run_cli(capsys, "screen", "约ta 1夜情吗")
+    assert zh.code == 0, zh.stderr
+    assert "处置：标记（flag）" in zh.stdout and "数字代写" in zh.stdout and "一夜情" in zh.stdout
+    en = run_cli(capsys, "screen", "--lang", "en", "约ta 1夜情吗")
+    assert "flag — rules: default" in en.stdout and "digits" in en.stdout
+    assert "处置" not in en.stdout
+
+
+def test_lexicon_check_table_in_chinese_and_english(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lex = tmp_path / "lex.yaml"
+    lex.write_text(
+        "schema_version: 1\nversion: '1'\nentries:\n  - {term: 洗钱, risk: A.1.h}\n",
+        encoding="utf-8",
+    )
+    zh = run_cli(capsys, "lexicon", "check", str(lex), "--evidence-dir", str(tmp_path / "ev"))
+    assert zh.code == 0, zh.stderr
+    assert "关键词库总规模 (gb45654.keywords.total)" in zh.stdout
+    assert "不通过: 共 1 个关键词，覆盖 A.1/A.2 风险 1/17 项；版本日期未知" in zh.stdout
+    en = run_cli(
+        capsys, "lexicon", "check", str(lex), "--lang", "en", "--evidence-dir", str(tmp_path)
+    )
+    assert "Keyword library size (gb45654.keywords.total)" in en.stdout
+    assert "fail: 1 terms, 1/17 of the A.1/A.2 risks covered" in en.stdout

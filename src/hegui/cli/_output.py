@@ -19,6 +19,13 @@ class Format(StrEnum):
     JSON = "json"
 
 
+class Lang(StrEnum):
+    """Language of reports and tables: Chinese by default, English available."""
+
+    ZH = "zh"
+    EN = "en"
+
+
 def stdout_console() -> Console:
     """A rich console on stdout (data)."""
     from rich.console import Console

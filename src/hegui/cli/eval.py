@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hegui.cli._eval_setup import Bar, build_judges, check_resume, load_callable, parse_headers
-from hegui.cli._output import emit, stderr_console, to_json
+from hegui.cli._output import Lang, emit, stderr_console, to_json
 
 if TYPE_CHECKING:
     from hegui.evals import Target
@@ -23,13 +23,6 @@ class ReportFormat(StrEnum):
     HTML = "html"
     JSON = "json"
     XLSX = "xlsx"
-
-
-class Language(StrEnum):
-    """Report language."""
-
-    ZH = "zh"
-    EN = "en"
 
 
 def eval_run(
@@ -208,7 +201,7 @@ def eval_report(
     out: Annotated[
         Path | None, typer.Option("--out", help="Report file (default: stdout).")
     ] = None,
-    lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.ZH,
+    lang: Annotated[Lang, typer.Option("--lang", help="Report language.")] = Lang.ZH,
     evidence: Annotated[
         Path | None, typer.Option("--evidence", help="Evidence directory (default: ./evidence).")
     ] = None,
@@ -218,14 +211,15 @@ def eval_report(
     from hegui.errors import InputError
     from hegui.evals import read_run
     from hegui.evals._render import plots, render_html, render_markdown
-    from hegui.evals._report import Lang, build_report, run_evidence
+    from hegui.evals._report import Lang as ReportLang
+    from hegui.evals._report import build_report, run_evidence
     from hegui.evals._review import write_report_xlsx
     from hegui.kb import load_kb, write_atomic, write_evidence
 
     kb = load_kb()
     state = read_run(run)
     report, metrics = build_report(state, kb)
-    language: Lang = "zh" if lang is Language.ZH else "en"
+    language: ReportLang = "zh" if lang is Lang.ZH else "en"
     if fmt is ReportFormat.JSON:
         emit(to_json(report), out)
     elif fmt is ReportFormat.MD:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hegui.cli._output import Format, emit, stderr_console, stdout_console, to_json
+from hegui.cli._output import Format, Lang, emit, stderr_console, stdout_console, to_json
 
 if TYPE_CHECKING:
     from hegui.errors import ConfigIssue
@@ -38,6 +38,7 @@ def lexicon_check(
     ),
     strict: Annotated[bool, typer.Option(help="Exit 1 unless the result is pass.")] = False,
     fmt: FormatOpt = Format.TABLE,
+    lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
 ) -> None:
     """Size and coverage against the keyword-library thresholds; writes Evidence JSON."""
     from hegui.kb import EvidenceResult, digest_file, write_evidence
@@ -51,36 +52,89 @@ def lexicon_check(
     if fmt is Format.JSON:
         emit(evidence.model_dump_json(indent=2))
     else:
-        _render_check(evidence.model_dump(mode="json"))
+        _render_check(evidence.model_dump(mode="json"), lang)
     stderr_console().print(f"evidence written to {written}")
     if strict and evidence.result is not EvidenceResult.PASS:
         raise typer.Exit(1)
 
 
-def _render_check(data: dict[str, object]) -> None:
+_CHECK_WORDS: dict[Lang, dict[str, Any]] = {
+    Lang.ZH: {
+        "title": "关键词库覆盖",
+        "columns": ("风险", "名称", "词数", "要求", "状态"),
+        "pass": "达标",
+        "below": "不足",
+        "fail": "不达标",
+        "unknown": "未知",
+        "duplicates": "归一化后重复",
+        "shadowed": "被白名单遮蔽",
+        "rejected_rows": "无法映射的行",
+        "result": {"pass": "通过", "fail": "不通过", "inconclusive": "无法判定"},
+    },
+    Lang.EN: {
+        "title": "Keyword coverage",
+        "columns": ("risk", "name", "terms", "required", "status"),
+        "pass": "pass",
+        "below": "below",
+        "fail": "fail",
+        "unknown": "unknown",
+        "duplicates": "duplicates after normalization",
+        "shadowed": "shadowed by the allow-list",
+        "rejected_rows": "unmappable rows",
+        "result": {"pass": "pass", "fail": "fail", "inconclusive": "inconclusive"},
+    },
+}
+
+
+def _render_check(data: dict[str, Any], lang: Lang) -> None:
     from rich.table import Table
 
+    from hegui.kb import load_kb
+
+    kb = load_kb()
+    words = _CHECK_WORDS[lang]
+    zh = lang is Lang.ZH
     details = data["details"]
-    assert isinstance(details, dict)
     console = stdout_console()
-    table = Table(title=f"关键词库覆盖 / keyword coverage — {details['edition']}")
-    for col in ("risk", "name_zh", "terms", "required", "status"):
+    table = Table(title=f"{words['title']} — {details['edition']}")
+    for col in words["columns"]:
         table.add_column(col, overflow="fold")
     for row in details["per_risk"]:
-        status = {True: "[green]pass[/]", False: "[red]below[/]", None: "—"}[row["pass"]]
+        ok = row["pass"]
+        status = (
+            "—"
+            if ok is None
+            else f"[green]{words['pass']}[/]"
+            if ok
+            else f"[red]{words['below']}[/]"
+        )
         req = "" if row["required"] is None else f"{row['required']:g}"
-        table.add_row(row["risk"], row["name_zh"], str(row["terms"]), req, status)
+        name = row["name_zh"] if zh else row.get("name_en", row["name_zh"])
+        table.add_row(row["risk"], name, str(row["terms"]), req, status)
     console.print(table)
     for key, ok in details["checks"].items():
-        mark = {True: "[green]pass[/]", False: "[red]fail[/]", None: "[yellow]unknown[/]"}[ok]
-        console.print(f"{mark}  {key}")
-    for label in ("duplicates", "shadowed", "rejected_rows"):
-        items = details[label]
+        mark = {True: "green", False: "red", None: "yellow"}[ok]
+        word = words[{True: "pass", False: "fail", None: "unknown"}[ok]]
+        t = kb.thresholds.get(key)
+        label = key if t is None else f"{t.name_zh if zh else t.name_en} ({key})"
+        console.print(f"[{mark}]{word}[/]  {label}")
+    for kind in ("duplicates", "shadowed", "rejected_rows"):
+        items = details[kind]
         if items:
-            console.print(f"[bold]{label}[/] ({len(items)}):")
+            console.print(f"[bold]{words[kind]}[/] ({len(items)}):")
             for item in items[:20]:
                 console.print(f"  {to_json(item).replace(chr(10), ' ')}")
-    console.print(f"[bold]{data['result']}[/]: {data['summary']}")
+    result = words["result"].get(data["result"], data["result"])
+    if zh:
+        age = details["age_days"]
+        summary = (
+            f"共 {details['total']} 个关键词，覆盖 A.1/A.2 风险 {details['risks_covered']}/"
+            f"{details['risks_required']} 项；"
+            + ("版本日期未知" if age is None else f"版本日期距今 {age} 天")
+        )
+    else:
+        summary = data["summary"]
+    console.print(f"[bold]{result}[/]: {summary}")
 
 
 def lexicon_stats(path: PathArg, fmt: FormatOpt = Format.TABLE) -> None:

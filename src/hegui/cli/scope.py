@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hegui.cli._output import emit, stdout_console, to_json
+from hegui.cli._output import Lang, emit, stdout_console, to_json
 
 if TYPE_CHECKING:
     from hegui.kb._scope import ScopeReport
@@ -21,13 +21,6 @@ class ScopeFormat(StrEnum):
     JSON = "json"
     MD = "md"
     HTML = "html"
-
-
-class Lang(StrEnum):
-    """Report language."""
-
-    ZH = "zh"
-    EN = "en"
 
 
 def _table(report: ScopeReport, lang: Lang) -> None:

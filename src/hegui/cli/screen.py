@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
-from hegui.cli._output import emit, stdout_console, to_json
+from hegui.cli._output import Lang, emit, stdout_console, to_json
 
 if TYPE_CHECKING:
     from hegui.safety import Finding, Screener, Verdict
@@ -131,7 +131,7 @@ def _scan_file(screener: Screener, stream: BinaryIO, name: str, direction: str) 
     )
 
 
-def _render(verdict: Verdict, fmt: ScreenFormat) -> None:
+def _render(verdict: Verdict, fmt: ScreenFormat, lang: Lang = Lang.ZH) -> None:
     data = {
         "action": verdict.action.value,
         "findings": [_finding(f) | {"variant": f.variant} for f in verdict.findings],
@@ -153,17 +153,65 @@ def _render(verdict: Verdict, fmt: ScreenFormat) -> None:
         return
     from rich.table import Table
 
+    from hegui.kb import load_kb
+
+    zh = lang is Lang.ZH
+    words = _WORDS_ZH if zh else {}
+    risks = load_kb().risks
+    action = verdict.action.value
+    rules = ", ".join(verdict.rule_ids) or "—"
+    title = (
+        f"处置：{words.get(action, action)}（{action}）— 规则：{rules}"
+        if zh
+        else f"{action} — rules: {rules}"
+    )
     console = stdout_console()
-    table = Table(title=f"{verdict.action.value} — rules: {', '.join(verdict.rule_ids) or '—'}")
-    for col in ("start", "end", "risk", "term", "source", "variant"):
+    table = Table(title=title)
+    columns = (
+        ("起", "止", "风险", "名称", "命中", "来源", "形式")
+        if zh
+        else ("start", "end", "risk", "name", "term", "source", "variant")
+    )
+    for col in columns:
         table.add_column(col)
     for f in verdict.findings:
-        table.add_row(str(f.start), str(f.end), f.risk, f.term or "", f.source, f.variant or "")
+        risk = risks.get(f.risk)
+        if risk is not None:
+            name = risk.name_zh if zh else risk.name_en
+        else:  # PII findings: pii.<recognizer>
+            name = "个人信息" if zh else "personal information"
+        variant = f.variant or ""
+        table.add_row(
+            str(f.start),
+            str(f.end),
+            f.risk,
+            name,
+            f.term or "",
+            f.source,
+            words.get(variant, variant),
+        )
     console.print(table)
     if verdict.message:
-        console.print(f"message: {verdict.message}")
+        console.print(f"{'提示语' if zh else 'message'}: {verdict.message}")
     if verdict.masked is not None:
-        console.print(f"masked: {verdict.masked}")
+        console.print(f"{'脱敏后' if zh else 'masked'}: {verdict.masked}")
+
+
+_WORDS_ZH = {
+    "allow": "放行",
+    "flag": "标记",
+    "mask": "脱敏",
+    "refuse": "拒答",
+    "block": "拦截",
+    "exact": "原词",
+    "normalized": "归一化",
+    "pinyin": "拼音",
+    "initials": "拼音首字母",
+    "mixed": "汉字拼音混写",
+    "homophone": "同音字",
+    "digits": "数字代写",
+}
+"""Chinese words for actions and variants in the table."""
 
 
 def screen(
@@ -185,6 +233,7 @@ def screen(
             "--format", "-f", help='jsonl: input lines {"id", "text"} → one verdict line each.'
         ),
     ] = ScreenFormat.TABLE,
+    lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
 ) -> None:
     """Screen text against a lexicon, the PII recognizers and a policy."""
     from hegui.errors import InputError
@@ -197,7 +246,7 @@ def screen(
     if text is not None and text != "-":
         if fmt is ScreenFormat.JSONL:
             raise InputError("--format jsonl reads JSON lines from - or --file, not from TEXT")
-        _render(screener.screen(text, direction.value), fmt)
+        _render(screener.screen(text, direction.value), fmt, lang)
         return
     if file is not None:
         try:
@@ -211,7 +260,7 @@ def screen(
         if fmt is ScreenFormat.JSONL:
             _jsonl(screener, stream, name, direction.value)
         else:
-            _render(_scan_file(screener, stream, name, direction.value), fmt)
+            _render(_scan_file(screener, stream, name, direction.value), fmt, lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -114,6 +114,7 @@ def check_lexicon(
             {
                 "risk": risk.id,
                 "name_zh": risk.name_zh,
+                "name_en": risk.name_en,
                 "terms": n,
                 "required": t.value if t else None,
                 "threshold": t.id if t else None,
@@ -165,6 +166,7 @@ def check_lexicon(
         "edition": edition,
         "total": len(lexicon.entries),
         "risks_covered": covered,
+        "risks_required": len(core),
         "checks": dict(checks),
         "per_risk": per_risk,
         "version_date": lexicon.version_date.isoformat() if lexicon.version_date else None,
