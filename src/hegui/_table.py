@@ -22,7 +22,19 @@ from pathlib import Path
 from hegui.errors import ConfigError, MissingDependencyError
 from hegui.kb import write_atomic
 
-__all__ = ["Row", "Sheet", "Table", "read_bytes", "read_table", "require_columns", "write_table"]
+__all__ = [
+    "Row",
+    "Sheet",
+    "Table",
+    "formula_cells",
+    "read_bytes",
+    "read_table",
+    "require_columns",
+    "write_table",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel and WPS read a CSV cell as a formula (OWASP "CSV injection")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +169,24 @@ def write_table(
             path=path,
             fix="use a .csv or .xlsx file name",
         )
+
+
+def formula_cells(path: Path) -> int:
+    """How many cells of a written CSV file a spreadsheet would read as formulas.
+
+    XLSX cells are written as text and never count. A CSV cell cannot say "text" without
+    changing its content (the usual defence prefixes ``'``), and a keyword such as ``+V信`` or a
+    model answer starting with ``-`` must reach the filing unchanged, so hegui writes the cell
+    as it is and the command warns with this count.
+    """
+    if path.suffix.lower() != ".csv":
+        return 0
+    return sum(
+        1
+        for _, cells in _csv_records(path.read_bytes(), path)
+        for cell in cells
+        if cell.startswith(_FORMULA_START)
+    )
 
 
 def _csv_records(data: bytes, path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -185,3 +185,23 @@ def test_lexicon_check_table_in_chinese_and_english(
     )
     assert "Keyword library size (gb45654.keywords.total)" in en.stdout
     assert "fail: 1 terms, 1/17 of the A.1/A.2 risks covered" in en.stdout
+
+
+def test_convert_to_csv_warns_of_cells_excel_reads_as_formulas(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lex = tmp_path / "lex.yaml"
+    lex.write_text(
+        "schema_version: 1\nversion: '1'\nentries:\n"
+        "  - {term: +V信, risk: A.1.h}\n  - {term: '=cmd', risk: A.1.h}\n"
+        "  - {term: 洗钱, risk: A.1.h}\n",
+        encoding="utf-8",
+    )
+    csv_out, xlsx_out = tmp_path / "k.csv", tmp_path / "k.xlsx"
+    res = run_cli(capsys, "lexicon", "convert", str(lex), str(csv_out))
+    assert res.code == 0, res.stderr
+    assert "2 cell(s)" in res.stderr and "formulas" in res.stderr
+    # The cells are written unchanged: the filing must carry the keyword as it is.
+    assert "+V信" in csv_out.read_text(encoding="utf-8-sig").splitlines()[1]
+    res = run_cli(capsys, "lexicon", "convert", str(lex), str(xlsx_out))
+    assert res.code == 0 and "formulas" not in res.stderr  # XLSX cells are text

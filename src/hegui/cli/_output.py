@@ -54,3 +54,16 @@ def emit(text: str, out: Path | None = None) -> None:
 
     write_atomic(out, text.encode("utf-8"))
     stderr_console().print(f"wrote {out}")
+
+
+def warn_formula_cells(path: Path) -> None:
+    """Warn on stderr when a written CSV has cells a spreadsheet would run as formulas."""
+    from hegui._table import formula_cells
+
+    n = formula_cells(path)
+    if n:
+        stderr_console().print(
+            f"[yellow]warning[/]: {n} cell(s) of {path} start with = + - or @; Excel and WPS "
+            "read such CSV cells as formulas. Import the file as text (数据 → 自文本), or "
+            "write .xlsx, whose cells stay text."
+        )

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hegui.cli._output import Format, emit, stderr_console, stdout_console, to_json
+from hegui.cli._output import (
+    Format,
+    emit,
+    stderr_console,
+    stdout_console,
+    to_json,
+    warn_formula_cells,
+)
 
 if TYPE_CHECKING:
     from hegui.evals import BankCheck
@@ -116,6 +123,7 @@ def bank_convert(
     bank = load_bank(source, kb, kind=chosen)
     write_bank(bank.items, target, kb)
     stderr_console().print(f"wrote {len(bank.items)} questions to {target}")
+    warn_formula_cells(target)
 
 
 def bank_starter(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hegui.cli._eval_setup import Bar, build_judges, check_resume, load_callable, parse_headers
-from hegui.cli._output import Lang, emit, stderr_console, to_json
+from hegui.cli._output import Lang, emit, stderr_console, to_json, warn_formula_cells
 
 if TYPE_CHECKING:
     from hegui.evals import Target
@@ -258,6 +258,7 @@ def review_export(
 
     n = export_annex5(read_run(run), load_kb(), out, for_review=True, queue_only=queue_only)
     stderr_console().print(f"wrote {n} answers to {out}")
+    warn_formula_cells(out)
 
 
 def review_import(

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hegui.cli._output import Format, Lang, emit, stderr_console, stdout_console, to_json
+from hegui.cli._output import (
+    Format,
+    Lang,
+    emit,
+    stderr_console,
+    stdout_console,
+    to_json,
+    warn_formula_cells,
+)
 
 if TYPE_CHECKING:
     from hegui.errors import ConfigIssue
@@ -169,6 +177,7 @@ def lexicon_convert(
     else:
         dump_lexicon(lexicon, target)
     stderr_console().print(f"wrote {len(lexicon.entries)} entries to {target}")
+    warn_formula_cells(target)
 
 
 def register(app: typer.Typer) -> None:
