@@ -106,24 +106,29 @@ def evasion_recall(words: Sequence[str] = ()) -> None:
 
     starter = [e.term for e in starter_lexicon().entries]
     _recall(starter, "starter terms", CARRIER, "")
-    _recall(
-        starter, "starter terms", STYLED_CARRIER, " in a space- and half-width-punctuated message"
-    )
+    styled = " in a space- and half-width-punctuated message"
+    _recall(starter, "starter terms", STYLED_CARRIER, styled)
+    _recall(starter, "starter terms", STYLED_CARRIER, styled + ", normalize.separators off", False)
     if words:
         _recall(words, "real words", CARRIER, "")
 
 
-def _recall(terms: Sequence[str], what: str, carrier: str, where: str) -> None:
+def _recall(
+    terms: Sequence[str], what: str, carrier: str, where: str, separators: bool = True
+) -> None:
     from hegui.safety import Lexicon, LexiconEntry, Matcher, MatchOptions, NormalizeSettings
 
     every = MatchOptions(pinyin=True, initials=True, mixed=True, homophones=True)
     lex = Lexicon(
         version="evasion",
         entries=tuple(LexiconEntry(term=t, risk="A.1.h", match=every) for t in terms),
+        normalize=NormalizeSettings(separators=separators),
     )
     plain = Matcher(lex)
     # Collapsing repeats is an optional step (off by default): measured with it switched on.
-    collapsing = Matcher(lex.model_copy(update={"normalize": NormalizeSettings(repeats=True)}))
+    collapsing = Matcher(
+        lex.model_copy(update={"normalize": NormalizeSettings(repeats=True, separators=separators)})
+    )
     total = hit = 0
     print(f"\nrecall on the evasion set{where} ({len(lex.entries):,} {what}, every variant on):")
     print(f"  carrier: {carrier!r}")

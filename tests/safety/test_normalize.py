@@ -91,6 +91,14 @@ def test_separator_style_of_a_line(text: str, expected: str) -> None:
     assert FULL.text(text) == expected
 
 
+def test_separator_style_is_switchable() -> None:
+    off = Normalizer(NormalizeOptions(separators=False))
+    assert (
+        off.text("粗粗地翻了下 买了后很后悔 劝大家不要买") == "粗粗地翻了下买了后很后悔劝大家不要买"
+    )
+    assert off.text("房间还算整洁.服务不敢恭维.结帐时") == "房间还算整洁服务不敢恭维结帐时"
+
+
 def test_separator_style_with_repeats_collapsed() -> None:
     # A run of one character does not continue across a boundary of the line's style.
     norm = Normalizer(NormalizeOptions(repeats=True))("质量极差 差价便宜 配置好")

@@ -116,6 +116,7 @@ class NormalizeSettings(BaseModel):
     letters: bool = True
     skip: bool = True
     repeats: bool = False
+    separators: bool = True
 
     def options(self) -> NormalizeOptions:
         """As the dataclass the normalizer takes."""

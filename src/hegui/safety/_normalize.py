@@ -31,7 +31,8 @@ two separator-like full stops, or one and an ASCII ``, ; : ! ?`` used as punctua
 separator-like full stops are. Insertions between single characters (``冰 毒 片``,
 ``买冰.毒,在哪``) stay interference in any line. The price: in a line written that way, one
 space or full stop inserted into a word with two characters on each side reads as punctuation
-(``benchmarks/screen.py`` prints the recall in such a message). A line ends at a line break.
+(``benchmarks/screen.py`` prints the recall in such a message); ``separators=False`` trades
+it back. A line ends at a line break.
 A stream is judged on its held window, which shows fewer separators than the whole line: a
 stream can flag what the whole text clears.
 
@@ -155,8 +156,10 @@ class Normalizer:
                 for d in drop:
                     keep[d] = False
                 pos, chars = pos[keep], chars[keep]
-            spaces = np.flatnonzero(klass == SPACE)
-            cuts = self._spaced(cps, pos, chars, spaces, lines) if len(spaces) > 1 else None
+            if self.options.separators:
+                spaces = np.flatnonzero(klass == SPACE)
+                if len(spaces) > 1:
+                    cuts = self._spaced(cps, pos, chars, spaces, lines)
         last: npt.NDArray[np.int64] | None = None
         if self.options.repeats and len(chars) > 1:
             differs = chars[1:] != chars[:-1]
@@ -207,7 +210,7 @@ class Normalizer:
         # An ellipsis (``好..好``, ``不错...就是``) ends a sentence.
         inside &= (cps[after] != _DOT) & (cps[np.maximum(orig - 1, 0)] != _DOT)
         found = ctx[inside]
-        if len(found):
+        if len(found) and self.options.separators:
             separator = _separator_like(pos, chars, found - 1, found + 1)
             if separator.any():
                 at = found[separator]
