@@ -55,6 +55,7 @@ class ResidentIdRecognizer(PatternRecognizer):
     id = "cn_resident_id"
     pattern = re.compile(_NOT_ALNUM_BEFORE + r"(?:\d{17}[\dXx]|\d{15})" + _NOT_ALNUM_AFTER)
     max_span = 18
+    min_run = 15  # legacy 15-digit numbers
 
     def validate(self, value: str) -> bool:
         """GB 11643 check digit, birth date and region (18 digits); date (15 digits)."""
@@ -76,6 +77,7 @@ class PassportRecognizer(PatternRecognizer):
         _NOT_ALNUM_BEFORE + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[PSD]E?\d{7})" + _NOT_ALNUM_AFTER
     )
     max_span = 9
+    min_run = 8  # P/S/D + 7 digits
     context = ("护照", "passport", "证件号")
 
 
@@ -92,6 +94,7 @@ class HkMacauPermitRecognizer(PatternRecognizer):
         _NOT_ALNUM_BEFORE + r"(?:C\d{8}|C[A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?)" + _NOT_ALNUM_AFTER
     )
     max_span = 11
+    min_run = 9
     context = ("通行证", "回乡证", "港澳", "permit")
 
 
@@ -106,4 +109,5 @@ class TaiwanPermitRecognizer(PatternRecognizer):
     id = "taiwan_permit"
     pattern = re.compile(_NOT_ALNUM_BEFORE + r"(?:T\d{8}|\d{8}(?:\d{2})?)" + _NOT_ALNUM_AFTER)
     max_span = 10
+    min_run = 8
     context = ("台胞证", "通行证", "台湾", "permit")

@@ -21,6 +21,7 @@ class EmailRecognizer(PatternRecognizer):
         r"(?![A-Za-z0-9-])"
     )
     max_span = 160
+    min_run = 6  # a@b.cn
 
     def validate(self, value: str) -> bool:
         """No empty or dotted-edge local part, no double dots."""
@@ -39,6 +40,7 @@ class IpAddressRecognizer(PatternRecognizer):
         r"(?![A-Za-z0-9.:])"
     )
     max_span = 39
+    min_run = 2  # '::' (a candidate validate() rejects, which still counts)
 
     def validate(self, value: str) -> bool:
         """A parseable address; ``::``-only and loopback-free shapes are still addresses."""
@@ -68,6 +70,7 @@ class VehiclePlateRecognizer(PatternRecognizer):
         r"(?![0-9A-Za-z])"
     )
     max_span = 10
+    min_run = 5  # office letter + 4, between the province and 挂学警港澳
 
     def validate(self, value: str) -> bool:
         """A regular plate has at most two letters after the office letter (GA 36 issue rules)."""

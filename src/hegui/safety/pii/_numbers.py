@@ -26,6 +26,7 @@ class MobileRecognizer(PatternRecognizer):
     id = "cn_mobile"
     pattern = re.compile(r"(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
     max_span = 20
+    min_run = 11
 
     def validate(self, value: str) -> bool:
         """The number falls in an assigned mobile segment."""
@@ -48,6 +49,7 @@ class BankCardRecognizer(PatternRecognizer):
     id = "bank_card"
     pattern = re.compile(r"(?<![\dA-Za-z])\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?![\dA-Za-z])")
     max_span = 23
+    min_run = 16
 
     def validate(self, value: str) -> bool:
         """Luhn check digit, and not a resident ID."""
@@ -74,6 +76,7 @@ class SocialCreditCodeRecognizer(PatternRecognizer):
         r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])"
     )
     max_span = 18
+    min_run = 18
 
     def validate(self, value: str) -> bool:
         """GB 32100 check character; an all-digit value that is a resident ID is not a USCC."""
