@@ -44,7 +44,7 @@ def analyzed(rec: PatternRecognizer, text: str) -> list[tuple[int, int]]:
 def windowed_candidates(rec: PatternRecognizer, text: str) -> list[tuple[int, int]]:
     return [
         m.span()
-        for pos, endpos in windows(text, rec.min_run)
+        for pos, endpos in windows(text, rec.min_run, rec.anchors)
         for m in rec.pattern.finditer(text, pos, endpos)
     ]
 
@@ -259,6 +259,9 @@ def test_windows_widen_and_merge_runs() -> None:
         22,
         41,
     )  # reaching into the next: merged
+    anchored = "号abc号a@b.cn号号号号1.2号"
+    assert list(windows(anchored, 2)) == [(0, 13), (14, 19)]
+    assert list(windows(anchored, 2, "@.")) == [(4, 13), (14, 19)]  # abc holds neither
     with pytest.raises(ValueError, match="at least 2"):
         list(windows(text, 1))
 

@@ -35,6 +35,8 @@ class PatternRecognizer:
     min_run: ClassVar[int] = 0
     """Fewest run characters (``_windows.RUN_CLASS``) any match holds; below 2, the pattern
     is run over the whole text."""
+    anchors: ClassVar[str] = ""
+    """Run characters one of which every match holds (``@``): runs without one are skipped."""
     context: ClassVar[tuple[str, ...]] = ()
     severity: ClassVar[Severity] = Severity.MEDIUM
 
@@ -49,7 +51,9 @@ class PatternRecognizer:
 
     def analyze(self, text: str) -> Iterator[Finding]:
         """Validated findings in ``text``; ``term`` is ``None`` so no personal data is echoed."""
-        spans = windows(text, self.min_run) if self.min_run >= 2 else ((0, len(text)),)
+        spans = (
+            windows(text, self.min_run, self.anchors) if self.min_run >= 2 else ((0, len(text)),)
+        )
         finditer = self.pattern.finditer
         for pos, endpos in spans:
             for m in finditer(text, pos, endpos):

@@ -22,6 +22,7 @@ class EmailRecognizer(PatternRecognizer):
     )
     max_span = 160
     min_run = 6  # a@b.cn
+    anchors = "@"
 
     def validate(self, value: str) -> bool:
         """No empty or dotted-edge local part, no double dots."""
@@ -41,6 +42,7 @@ class IpAddressRecognizer(PatternRecognizer):
     )
     max_span = 39
     min_run = 2  # '::' (a candidate validate() rejects, which still counts)
+    anchors = ".:"
 
     def validate(self, value: str) -> bool:
         """A parseable address; ``::``-only and loopback-free shapes are still addresses."""

@@ -12,22 +12,24 @@ The contract a pattern meets to be scanned this way (``PatternRecognizer.min_run
 
 1. Every character of a match, except perhaps its first and its last, is a run character, and
    at least ``min_run`` of its characters are (a plate's province and its 挂/学/警 ending are
-   the only non-run characters the built-ins match).
+   the only non-run characters the built-ins match). If ``anchors`` is set, every match also
+   holds one of those run characters.
 2. Assertions after a match look at most one character ahead (``(?![0-9A-Za-z])``);
    lookbehinds may look any distance, since ``finditer(text, pos)`` keeps the text before
    ``pos`` visible to them.
 
 Why a windowed scan returns exactly the whole-text scan's matches. By (1) the run characters
-of a match are contiguous, so they lie in one run ``[s, e)`` of length ``>= min_run`` and the
-match lies in ``[s - 1, e + 1)``; its lookahead reads at most ``text[e + 1]``. Windows are
-``[s - 1, e + 2)`` for each run that is long enough, merged where they overlap or touch, so
-every match any start position can yield lies in one window, and ``re`` tries the same start
-positions in the same order from each window start as the whole-text scan does (no match
-straddles a window start, none starts between windows). ``endpos`` hides the text from ``e + 2``
-on, so an attempt there could differ only by succeeding on a lookahead that sees the end of the
-text, that is by a match ending at ``e + 2``. Such a match holds ``text[e]``, which is not a run
-character, so by (1) it starts there and holds at most one run character, ``text[e + 1]``:
-fewer than ``min_run``. Runs of one character are never windows, hence ``min_run >= 2``.
+of a match are contiguous, so they lie in one run ``[s, e)`` of length ``>= min_run`` (holding
+an anchor) and the match lies in ``[s - 1, e + 1)``; its lookahead reads at most
+``text[e + 1]``. Windows are ``[s - 1, e + 2)`` for each such run, merged where they overlap or
+touch, so every match any start position can yield lies in one window, and ``re`` tries the
+same start positions in the same order from each window start as the whole-text scan does (no
+match straddles a window start, none starts between windows). ``endpos`` hides the text from
+``e + 2`` on, so an attempt there could differ only by succeeding on a lookahead that sees the
+end of the text, that is by a match ending at ``e + 2``. Such a match holds ``text[e]``, which
+is not a run character, so by (1) it starts there and holds at most one run character,
+``text[e + 1]``: fewer than ``min_run``. Runs of one character are never windows, hence
+``min_run >= 2``.
 """
 
 from __future__ import annotations
@@ -56,12 +58,13 @@ def runs(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in _RUN.finditer(text))
 
 
-def windows(text: str, min_run: int) -> Iterator[tuple[int, int]]:
+def windows(text: str, min_run: int, anchors: str = "") -> Iterator[tuple[int, int]]:
     """``(pos, endpos)`` windows of ``text`` that hold every match of a pattern (see above).
 
     Args:
         text: The text to be scanned.
         min_run: Fewest run characters any match of the pattern holds; at least 2.
+        anchors: Run characters one of which every match holds (``@`` for e-mail), or ``""``.
     """
     if min_run < 2:
         raise ValueError(f"min_run must be at least 2 to window a scan, not {min_run}")
@@ -70,6 +73,12 @@ def windows(text: str, min_run: int) -> Iterator[tuple[int, int]]:
     for s, e in runs(text):
         if e - s < min_run:
             continue
+        if anchors:  # str.find in place: no slice per run
+            for c in anchors:
+                if text.find(c, s, e) >= 0:
+                    break
+            else:
+                continue
         a = s - 1 if s else 0  # a plate's province character
         if a <= hi:
             hi = e + 2 if e + 2 < n else n
