@@ -19,7 +19,7 @@ from stdnum.cn import ric, uscc
 from hegui.safety import Finding, Screener, recognizers
 from hegui.safety.pii import PatternRecognizer
 from hegui.safety.pii._base import near
-from hegui.safety.pii._windows import runs, windows
+from hegui.safety.pii._windows import RUN_CLASS, runs, windows
 
 BUILTINS = [r for r in recognizers() if isinstance(r, PatternRecognizer)]
 
@@ -248,6 +248,13 @@ def test_runs_are_maximal_and_at_least_two_long(
     text: str, expected: tuple[tuple[int, int], ...]
 ) -> None:
     assert runs(text) == expected
+
+
+def test_the_scan_is_the_run_class_in_the_bmp_and_takes_every_character_beyond() -> None:
+    every = [chr(c) for c in range(0x110000)]
+    scanned = {(s + 1) // 3 for s, _ in runs("号".join(c + c for c in every))}
+    run_class = re.compile(f"[{RUN_CLASS}]")
+    assert scanned == {c for c in range(0x110000) if c > 0xFFFF or run_class.match(every[c])}
 
 
 def test_windows_widen_and_merge_runs() -> None:

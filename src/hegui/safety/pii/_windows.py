@@ -29,7 +29,9 @@ match straddles a window start, none starts between windows). ``endpos`` hides t
 end of the text, that is by a match ending at ``e + 2``. Such a match holds ``text[e]``, which
 is not a run character, so by (1) it starts there and holds at most one run character,
 ``text[e + 1]``: fewer than ``min_run``. Runs of one character are never windows, hence
-``min_run >= 2``.
+``min_run >= 2``. The scan may take a wider class than :data:`RUN_CLASS` (it does, beyond the
+BMP): the argument needs only that a run holds the run characters of a match and that the
+characters on either side of a run are not run characters, which stays true.
 """
 
 from __future__ import annotations
@@ -40,12 +42,25 @@ from collections.abc import Iterator
 
 __all__ = ["RUN_CLASS", "runs", "windows"]
 
-RUN_CLASS = r"\dA-Za-z \-.:@+%_·•"
+_SEPARATORS = r" \-.:@+%_·•"
+RUN_CLASS = r"\dA-Za-z" + _SEPARATORS
 """The body of the run character class: ``\\d`` (every Unicode decimal digit, as the patterns'
 ``\\d`` matches full-width ones too), ASCII letters, and the separators the patterns allow:
 space, ``- . : @ + % _`` and the plate separators ``· •``."""
 
-_RUN = re.compile(f"[{RUN_CLASS}]{{2,}}")
+
+@functools.cache
+def _run_pattern() -> re.Pattern[str]:
+    r"""Two or more characters of a superset of :data:`RUN_CLASS`, in a form ``re`` tests fast.
+
+    ``\d`` costs ``re`` a Unicode category lookup for every character it skips; the same
+    digits spelled out let it test a BMP character with one bitmap lookup. Characters outside
+    the BMP all count (the astral digits among them): a wider class only makes some runs
+    longer or adds runs, which the windowing argument allows.
+    """
+    bmp_digits = "".join(re.findall(r"\d", "".join(map(chr, range(0x10000)))))
+    astral = "\U00010000-\U0010ffff"
+    return re.compile(f"[{re.escape(bmp_digits)}A-Za-z{_SEPARATORS}{astral}]{{2,}}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,7 +70,7 @@ def runs(text: str) -> tuple[tuple[int, int], ...]:
     Cached for the last text: a Screener hands the same string to every recognizer in turn,
     and the scan is most of what windowing costs.
     """
-    return tuple(m.span() for m in _RUN.finditer(text))
+    return tuple(m.span() for m in _run_pattern().finditer(text))
 
 
 def windows(text: str, min_run: int, anchors: str = "") -> Iterator[tuple[int, int]]:
