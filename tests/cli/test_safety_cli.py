@@ -184,7 +184,7 @@ def test_lexicon_check_table_in_chinese_and_english(
         capsys, "lexicon", "check", str(lex), "--lang", "en", "--evidence-dir", str(tmp_path)
     )
     assert "Keyword library size (gb45654.keywords.total)" in en.stdout
-    assert "fail: 1 terms, 1/17 of the A.1/A.2 risks covered" in en.stdout
+    assert "fail: 1 term, 1/17 of the A.1/A.2 risks covered" in en.stdout
 
 
 def test_convert_to_csv_warns_of_cells_excel_reads_as_formulas(

@@ -157,7 +157,8 @@ def check_lexicon(
         result = EvidenceResult.PASS
     failing = [k for k, v in checks.items() if v is False]
     summary = (
-        f"{len(lexicon.entries)} terms, {covered}/{len(core)} of the A.1/A.2 risks covered; "
+        f"{len(lexicon.entries)} term{'' if len(lexicon.entries) == 1 else 's'}, "
+        f"{covered}/{len(core)} of the A.1/A.2 risks covered; "
         + (f"below {', '.join(failing)}" if failing else "meets the keyword-library figures")
         + (f"; {len(rejected)} unmappable rows" if rejected else "")
         + ("; age unknown (no version_date)" if age is None else f"; version is {age} days old")
