@@ -26,6 +26,7 @@ with ``digits``: a lexicon that means the digits lists them as an entry of their
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +38,7 @@ from hegui.safety._lexicon import Lexicon, LexiconEntry
 from hegui.safety._normalize import Normalized, Normalizer, codepoints
 from hegui.safety._patterns import build_patterns
 from hegui.safety._spelled import spelled_view
+from hegui.safety._tables import FINANCIAL_NUMERALS, PLAIN_NUMERALS, is_han_cp, t2s_map
 from hegui.safety._types import Finding
 from hegui.safety._variants import FormSets, Variant
 
@@ -49,13 +51,19 @@ LEXICON_SOURCE = "hegui/lexicon"
 _VARIANT_RANK = {v: i for i, v in enumerate(Variant)}
 _GLOBAL = -1
 _PLAIN_DIGITS = frozenset([*range(0x30, 0x3A), *range(0xFF10, 0xFF1A)])
-_PLAIN_NUMERALS = frozenset(map(ord, "〇零一二三四五六七八九"))
+_PLAIN_NUMERALS = frozenset(map(ord, PLAIN_NUMERALS))
 _NAME_JOINERS = frozenset(map(ord, ".@/:"))
 """Join the parts of host names, e-mail addresses and paths (``cache.tianya.cn``)."""
-_FINANCIAL_NUMERALS = frozenset(map(ord, "壹贰叁肆伍陆柒捌玖貳參叄陸"))
 _DIGIT, _NUMERAL, _FINANCIAL, _STYLED = 1, 2, 3, 4
 """Number families: plain digits, plain Chinese numerals, financial numerals (大写: also
 everyday characters, 陆地, 队伍, 放肆), every other style (see the docstring)."""
+
+
+@functools.cache
+def _financial() -> frozenset[int]:
+    """Financial numerals and their traditional forms (陸 for 陆)."""
+    simplified = frozenset(map(ord, FINANCIAL_NUMERALS))
+    return simplified | {t for t, s in t2s_map().items() if s in simplified}
 
 
 def _family(cp: int) -> int:
@@ -63,16 +71,23 @@ def _family(cp: int) -> int:
         return _DIGIT
     if cp in _PLAIN_NUMERALS:
         return _NUMERAL
-    return _FINANCIAL if cp in _FINANCIAL_NUMERALS else _STYLED
+    return _FINANCIAL if cp in _financial() else _STYLED
+
+
+def _numeral_families(terms: list[str], originals: list[str]) -> dict[int, tuple[int, ...]]:
+    """Index → number family of each normalized character (0: not a number).
+
+    Only the terms that have a digit once normalized are listed (see the module docstring).
+    """
+    return {
+        i: tuple(_family(ord(o)) if "0" <= c <= "9" else 0 for c, o in zip(t, orig, strict=True))
+        for i, (t, orig) in enumerate(zip(terms, originals, strict=True))
+        if any("0" <= c <= "9" for c in t)
+    }
 
 
 def _word_char(c: str) -> bool:
     return c.isascii() and c.isalnum()
-
-
-def _han(cp: np.uint32) -> bool:
-    c = int(cp)
-    return 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF or 0x20000 <= c <= 0x323AF
 
 
 def _word(cp: np.uint32) -> bool:
@@ -97,21 +112,30 @@ class Matcher:
 
     def _normalize_many(self, texts: list[str]) -> list[str]:
         """Normalize many short strings in one vectorized pass (joined at line breaks)."""
+        return self._normalize_kept(texts)[0]
+
+    def _normalize_kept(self, texts: list[str]) -> tuple[list[str], list[str]]:
+        """:meth:`_normalize_many`, with the kept original characters of each string.
+
+        The second list has one original character per normalized character.
+        """
         if not texts:
-            return []
+            return [], []
         joined = "\n".join(texts) + "\n"
         norm = self.normalizer(joined)
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         ends = np.cumsum(lengths)
         starts = ends - lengths
-        a = np.searchsorted(norm.pos, starts)
-        b = np.searchsorted(norm.pos, ends - 1)
+        a = np.searchsorted(norm.pos, starts).tolist()
+        b = np.searchsorted(norm.pos, ends - 1).tolist()
         full = norm.raw()
-        return [full[i:j] for i, j in zip(a.tolist(), b.tolist(), strict=True)]
+        kept = norm.cps[norm.pos].tobytes().decode("utf-32-le", "surrogatepass")
+        bounds = list(zip(a, b, strict=True))
+        return [full[i:j] for i, j in bounds], [kept[i:j] for i, j in bounds]
 
     def _compile(self) -> None:
         entries = self.entries
-        terms = self._normalize_many([e.term for e in entries])
+        terms, originals = self._normalize_kept([e.term for e in entries])
         empty = [e.term for e, t in zip(entries, terms, strict=True) if not t]
         if empty:
             raise ConfigError(
@@ -120,7 +144,8 @@ class Matcher:
                 fix="remove them, or turn off `normalize.skip`",
             )
         self.normalized_terms = tuple(terms)
-        self._numerals = self._numeral_families(terms)
+        self._numerals = _numeral_families(terms, originals)
+        """Entry index → number family of each normalized character, for entries with one."""
         matches = [e.match for e in entries]
         tables: PinyinTables | None = None
         if any(m.pinyin or m.mixed or m.initials or m.homophones for m in matches):
@@ -156,22 +181,6 @@ class Matcher:
             self._spelled.longest if self._spelled else 0,
         )
         """Longest pattern in normalized characters (bounds the streaming hold-back)."""
-
-    def _numeral_families(self, terms: list[str]) -> dict[int, tuple[int, ...]]:
-        """Entry index → number family of each normalized character (0: not a number).
-
-        Only entries whose normalized term has a digit are listed (see the module docstring).
-        """
-        out: dict[int, tuple[int, ...]] = {}
-        for i, t in enumerate(terms):
-            if not any("0" <= c <= "9" for c in t):
-                continue
-            norm = self.normalizer(self.entries[i].term)
-            out[i] = tuple(
-                _family(int(cp)) if 0x30 <= int(c) <= 0x39 else 0
-                for c, cp in zip(norm.chars, norm.cps[norm.pos], strict=True)
-            )
-        return out
 
     def numeral_families(self, entry: int) -> tuple[int, ...]:
         """The number family of each normalized character of an entry (empty: no numbers).
@@ -239,11 +248,11 @@ class Matcher:
         cps, pos = norm.cps, norm.pos
         for p, cs, ce in automaton.hits(chars):
             # Whole words only where the text has words: 一 folds to 1, but x一夜情 is 一夜情.
-            if lead_word[p] and not _han(cps[pos[cs]]) and self._glued_before(norm, cs):
+            if lead_word[p] and not is_han_cp(int(cps[pos[cs]])) and self._glued_before(norm, cs):
                 continue
             if (
                 tail_word[p]
-                and not _han(cps[pos[ce - 1]])
+                and not is_han_cp(int(cps[pos[ce - 1]]))
                 and self._glued_after(norm, cs, ce, open_end)
             ):
                 continue

@@ -146,9 +146,7 @@ class Normalizer:
             ctx = np.flatnonzero(kept == CTX)
             pair = np.flatnonzero(kept == PAIR)
             lines = _Lines(cps, pos, chars)
-            drop = (
-                [self._interference(cps, klass, kept, pos, chars, ctx, lines)] if len(ctx) else []
-            )
+            drop = [self._interference(klass, kept, ctx, lines)] if len(ctx) else []
             if len(pair):
                 drop.append(pair[self._single(cps, pos[pair])])
             if drop:
@@ -159,7 +157,7 @@ class Normalizer:
             if self.options.separators:
                 spaces = np.flatnonzero(klass == SPACE)
                 if len(spaces) > 1:
-                    cuts = self._spaced(cps, pos, chars, spaces, lines)
+                    cuts = self._spaced(pos, chars, spaces, lines)
         last: npt.NDArray[np.int64] | None = None
         if self.options.repeats and len(chars) > 1:
             differs = chars[1:] != chars[:-1]
@@ -182,18 +180,16 @@ class Normalizer:
 
     def _interference(
         self,
-        cps: npt.NDArray[np.uint32],
         klass: npt.NDArray[np.uint8],
         kept: npt.NDArray[np.uint8],
-        pos: npt.NDArray[np.int64],
-        chars: npt.NDArray[np.uint32],
         ctx: npt.NDArray[np.intp],
         lines: _Lines,
     ) -> npt.NDArray[np.intp]:
         """Compact indices of ASCII full stops that sit inside a Han word (see module doc).
 
-        ``kept`` is ``klass[pos]``.
+        ``kept`` is ``klass[lines.pos]``; ``ctx`` the compact indices of the full stops.
         """
+        cps, pos, chars = lines.cps, lines.pos, lines.chars
         solid = np.flatnonzero(kept == KEEP)
         if len(solid) == 0:
             return ctx[:0]
@@ -221,13 +217,16 @@ class Normalizer:
 
     def _spaced(
         self,
-        cps: npt.NDArray[np.uint32],
         pos: npt.NDArray[np.int64],
         chars: npt.NDArray[np.uint32],
         spaces: npt.NDArray[np.intp],
         lines: _Lines,
     ) -> npt.NDArray[np.intp] | None:
-        """The spaces of a space-punctuated line, as cuts (see module doc); None if none."""
+        """The spaces of a space-punctuated line, as cuts (see module doc); None if none.
+
+        ``pos`` and ``chars`` are the compacted view after full stops and brackets resolved.
+        """
+        cps = lines.cps
         j = np.searchsorted(pos, spaces)
         first = np.concatenate(([True], j[1:] != j[:-1]))  # one junction per run of spaces
         j, spaces = j[first], spaces[first]
@@ -299,21 +298,23 @@ class _Lines:
     def __init__(
         self, cps: npt.NDArray[np.uint32], pos: npt.NDArray[np.int64], chars: npt.NDArray[np.uint32]
     ) -> None:
-        self._cps, self._pos, self._chars = cps, pos, chars
+        self.cps, self.pos, self.chars = cps, pos, chars
+        """The text's code points and its compacted view before full stops and brackets are
+        resolved (they are sentinels in ``chars`` here)."""
         self._sentinels: npt.NDArray[np.int64] | None = None
         self._breaks: npt.NDArray[np.int64] | None = None
 
     def _boundaries(self) -> npt.NDArray[np.int64]:
         """Original offsets of every kept boundary character."""
         if self._sentinels is None:
-            self._sentinels = self._pos[np.flatnonzero(self._chars == SENTINEL)]
+            self._sentinels = self.pos[np.flatnonzero(self.chars == SENTINEL)]
         return self._sentinels
 
     def breaks(self) -> npt.NDArray[np.int64]:
         """Original offsets of the line breaks."""
         if self._breaks is None:
             at = self._boundaries()
-            c = self._cps[at]
+            c = self.cps[at]
             self._breaks = at[(c == 0x0A) | (c == 0x0D) | (c == 0x2028) | (c == 0x2029)]
         return self._breaks
 
@@ -324,13 +325,13 @@ class _Lines:
         half-width mode.
         """
         at = self._boundaries()
-        c = self._cps[at]
+        c = self.cps[at]
         at = at[(c < 128) & _HALFWIDTH[np.minimum(c, 127)]]
-        cps = self._cps
+        cps = self.cps
         at = at[(at > 0) & (at + 1 < len(cps))]
         at = at[is_han(cps[at - 1])]
-        nxt = np.minimum(np.searchsorted(self._pos, at + 1), len(self._pos) - 1)
-        followed = (self._pos[nxt] == at + 1) & (self._chars[nxt] != SENTINEL)
+        nxt = np.minimum(np.searchsorted(self.pos, at + 1), len(self.pos) - 1)
+        followed = (self.pos[nxt] == at + 1) & (self.chars[nxt] != SENTINEL)
         marks: npt.NDArray[np.int64] = at[followed]
         return marks
 
