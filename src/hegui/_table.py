@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hegui.errors import ConfigError, MissingDependencyError
-from hegui.kb import write_atomic
+from hegui.evidence import write_atomic
 
 __all__ = [
     "Row",

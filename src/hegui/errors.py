@@ -1,7 +1,7 @@
 """Every exception hegui raises, in one tree.
 
 ```
-HeguiError                      any fault in hegui; ``exit_code`` for the CLI
+HeguiError                      any fault in hegui; ``exit_code`` for the CLI (4: a bug)
 ├── InputError                  a file or value the user gave is wrong (exit code 2)
 │   ├── ConfigError             a YAML/JSON/CSV document failed to parse or validate;
 │   │                           carries one ``ConfigIssue`` (file, line, field, fix) per problem
@@ -9,12 +9,17 @@ HeguiError                      any fault in hegui; ``exit_code`` for the CLI
 │   ├── UnsupportedFormatError  a file whose format hegui cannot handle (or a wrong extension)
 │   ├── CorruptFileError        a file that is truncated or malformed where hegui must parse it
 │   └── LabelConflictError      a file already carries a label that the write would contradict
-├── KnowledgeBaseError          the shipped knowledge base is inconsistent (a bug in hegui)
-├── MissingDependencyError      a feature needs an optional extra that is not installed
-├── MissingToolError            a feature needs an external program (ffmpeg) that is not installed
-└── UpstreamError               a model endpoint or other service the user pointed us at failed
+├── KnowledgeBaseError          the shipped knowledge base is inconsistent (a bug in hegui; 4)
+├── MissingDependencyError      a feature needs an optional extra that is not installed (3)
+├── MissingToolError            a feature needs a program (ffmpeg) that is not installed (3)
+├── HostError                   the machine refused: disk full, permission denied, read-only (3)
+└── UpstreamError               a model endpoint or other service the user pointed us at failed (3)
     └── GuardParseError         a guard/judge model answered in a form hegui cannot parse
 ```
+
+Exit codes of the ``hegui`` command (:class:`ExitCode`): 0 ok; 1 the check found something (a
+refused text, a failed threshold, a missing label with ``--strict``); 2 bad input; 3 the
+environment (network, disk, permission, a missing program or extra); 4 internal error (a bug).
 
 Policy outcomes are values, not exceptions: a blocked prompt is a ``Verdict``, a failed
 threshold is a ``fail`` result in ``Evidence``. Exceptions are for faults only.
@@ -25,14 +30,17 @@ A message says what failed, the offending value, and how to fix it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 
 __all__ = [
     "ConfigError",
     "ConfigIssue",
     "CorruptFileError",
+    "ExitCode",
     "GuardParseError",
     "HeguiError",
+    "HostError",
     "InputError",
     "KnowledgeBaseError",
     "LabelConflictError",
@@ -44,16 +52,30 @@ __all__ = [
 ]
 
 
+class ExitCode(IntEnum):
+    """Exit codes of the ``hegui`` command, the same for every command (README has the table)."""
+
+    OK = 0
+    FOUND = 1
+    """The check ran and found something: refuse/block, a failed threshold, gaps."""
+    BAD_INPUT = 2
+    """A file, option or value the user gave is wrong; the message says which and the fix."""
+    ENVIRONMENT = 3
+    """Network, disk, permission, a missing program or extra: not the input's fault."""
+    INTERNAL = 4
+    """A bug in hegui."""
+
+
 class HeguiError(Exception):
     """Base class of every hegui exception."""
 
-    exit_code: int = 1
+    exit_code: int = ExitCode.INTERNAL
 
 
 class InputError(HeguiError):
     """Something the user supplied (a file, an option, an id) is invalid."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +169,16 @@ class KnowledgeBaseError(HeguiError):
     """The knowledge base shipped with hegui is inconsistent; this is a bug in hegui."""
 
 
+class HostError(HeguiError):
+    """The machine refused an operation: disk full, permission denied, read-only filesystem."""
+
+    exit_code = ExitCode.ENVIRONMENT
+
+
 class MissingDependencyError(HeguiError):
     """A feature needs an optional dependency; the message names the extra to install."""
+
+    exit_code = ExitCode.ENVIRONMENT
 
     def __init__(self, feature: str, module: str, extra: str) -> None:
         self.feature = feature
@@ -163,6 +193,8 @@ class MissingDependencyError(HeguiError):
 class MissingToolError(HeguiError):
     """A feature needs an external program; the message names the package that provides it."""
 
+    exit_code = ExitCode.ENVIRONMENT
+
     def __init__(self, feature: str, program: str, package: str) -> None:
         self.feature = feature
         self.program = program
@@ -174,6 +206,8 @@ class MissingToolError(HeguiError):
 
 class UpstreamError(HeguiError):
     """A service the user pointed hegui at (a model endpoint, say) failed or misbehaved."""
+
+    exit_code = ExitCode.ENVIRONMENT
 
 
 class GuardParseError(UpstreamError):

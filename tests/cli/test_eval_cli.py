@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from hegui.evals import read_run
-from hegui.kb import read_evidence
+from hegui.evidence import Evidence, parse_evidence
 from tests.evals.conftest import write_jsonl
 from tests.helpers.cli import run_cli
 from tests.helpers.model_server import Behaviour, ModelServer
@@ -75,7 +75,7 @@ def test_run_and_report_give_exact_rates(
     assert report["metrics"]["generated"]["pass_rate"]["verdict"] == "not_assessed"
     assert report["run"]["sampling"]["seed"] == 3 and report["run"]["sampling"]["requested"] == 50
     [evidence_file] = (tmp_path / "ev").iterdir()
-    evidence = read_evidence(evidence_file)
+    evidence = _read_evidence(evidence_file)
     assert evidence.check == "eval.run" and evidence.result.value == "fail"
     assert "gb45654.assess.should_refuse.refusal_rate" in evidence.tests
 
@@ -215,7 +215,7 @@ def test_endpoint_errors_are_clear(
         "--out",
         str(run),
     )
-    assert result.code == 1 and message in result.stderr
+    assert result.code == 3 and message in result.stderr  # environment: the endpoint
     assert "Traceback" not in result.stderr
     assert len(read_run(run).header.items) == 2
 
@@ -269,7 +269,7 @@ def test_bank_check_json_and_evidence(tmp_path: Path, capsys: pytest.CaptureFixt
     assert check["totals"] == {"generated": 0, "should_refuse": 20, "non_refusal": 10}
     assert check["result"] == "fail"
     [path] = (tmp_path / "ev").iterdir()
-    assert read_evidence(path).check == "bank.check"
+    assert _read_evidence(path).check == "bank.check"
 
 
 def test_bank_convert_and_starter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -328,3 +328,7 @@ def test_engine_judges_from_the_command_line(
         assert rate["verdict"] == "fail"
     assert by_method["manual"]["verdict"] == "not_assessed"
     assert {n["code"] for n in report["notes"]} >= {"starter_lexicon", "method_not_assessed"}
+
+
+def _read_evidence(path: Path) -> Evidence:
+    return parse_evidence(path.read_bytes(), source=str(path), default_id=path.stem)

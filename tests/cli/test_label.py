@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hegui.kb import EvidenceResult, read_evidence
+from hegui.evidence import Evidence, EvidenceResult, parse_evidence
 from hegui.labeling import FIELD_ORDER
 from tests.helpers.cli import run_cli
 from tests.labeling import media
@@ -60,7 +60,7 @@ def test_add_directory_json_summary_and_evidence(
     assert outputs == ["a.png", "b.wav", "sub/c.md", "sub/tone.mp3"]
     assert all(x["fields"]["ReservedCode1"].startswith("hg1.hs256.") for x in summary["results"])
     (evidence_file,) = ev.iterdir()
-    evidence = read_evidence(evidence_file)
+    evidence = _read_evidence(evidence_file)
     assert evidence.check == "label.add" and evidence.result is EvidenceResult.PASS
     assert "LBL-05" in evidence.tests and len(evidence.inputs) == 4
     assert not list(tree.rglob("*.hegui-tmp"))
@@ -133,7 +133,7 @@ def test_verify_platform_writes_propagation(
     assert result["determination"] == "possible"
     assert result["label"]["Label"] == "2" and result["label"]["ContentPropagator"] == PLATFORM
     assert Path(result["written"]) == tmp_path / "pub" / "a.png"
-    evidence = read_evidence(next((tmp_path / "ev").iterdir()))
+    evidence = _read_evidence(next((tmp_path / "ev").iterdir()))
     assert evidence.check == "label.verify" and "LBL-06" in evidence.tests
 
 
@@ -217,3 +217,7 @@ def test_verify_write_options_need_platform(
     src = media.png(tmp_path / "a.png")
     r = run_cli(capsys, "label", "verify", str(src), "--in-place")
     assert r.code == 2 and "--platform" in r.stderr
+
+
+def _read_evidence(path: Path) -> Evidence:
+    return parse_evidence(path.read_bytes(), source=str(path), default_id=path.stem)

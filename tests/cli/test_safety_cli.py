@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hegui.kb import read_evidence
+from hegui.evidence import Evidence, parse_evidence
 from tests.helpers.cli import run_cli
 
 
@@ -116,7 +116,7 @@ def test_lexicon_check_writes_evidence(capsys: pytest.CaptureFixture[str], tmp_p
     )
     assert res.code == 0, res.stderr
     (path,) = (tmp_path / "ev").iterdir()
-    ev = read_evidence(path)
+    ev = _read_evidence(path)
     assert ev.result == "fail"
     assert "gb45654.keywords.total" in ev.tests
     details = ev.details
@@ -205,3 +205,7 @@ def test_convert_to_csv_warns_of_cells_excel_reads_as_formulas(
     assert "+V信" in csv_out.read_text(encoding="utf-8-sig").splitlines()[1]
     res = run_cli(capsys, "lexicon", "convert", str(lex), str(xlsx_out))
     assert res.code == 0 and "formulas" not in res.stderr  # XLSX cells are text
+
+
+def _read_evidence(path: Path) -> Evidence:
+    return parse_evidence(path.read_bytes(), source=str(path), default_id=path.stem)

@@ -19,7 +19,8 @@ from hegui.evals import (
     starter_files,
 )
 from hegui.evals._bankcheck import _months_before
-from hegui.kb import EvidenceResult, KnowledgeBase
+from hegui.evidence import EvidenceResult
+from hegui.kb import KnowledgeBase
 from tests.evals.conftest import distinct_question
 
 TODAY = dt.date(2026, 11, 29)

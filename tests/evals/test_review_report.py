@@ -24,7 +24,8 @@ from hegui.evals import (
 from hegui.evals._render import plots, render_html, render_markdown
 from hegui.evals._report import build_report, run_evidence
 from hegui.evals._review import export_annex5, import_review, write_report_xlsx
-from hegui.kb import EvidenceResult, KnowledgeBase
+from hegui.evidence import EvidenceResult
+from hegui.kb import KnowledgeBase
 from tests.helpers.model_server import Behaviour, ModelServer
 
 

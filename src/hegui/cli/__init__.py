@@ -11,11 +11,12 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``hegui`` console script.
 
-    Errors from hegui are printed as one message (file, line, field, fix) with exit code 2 for
-    bad input and 1 otherwise; a traceback appears only with ``--debug`` or ``HEGUI_DEBUG=1``.
+    Errors from hegui are printed as one message (file, line, field, fix) with the exit code of
+    :class:`hegui.errors.ExitCode`: 2 bad input, 3 environment (disk, permission, network, a
+    missing program), 4 a bug; a traceback appears only with ``--debug`` or ``HEGUI_DEBUG=1``.
     """
     from hegui.cli._app import build_app
-    from hegui.errors import HeguiError
+    from hegui.errors import ExitCode, HeguiError
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("HEGUI_DEBUG") == "1"
@@ -30,6 +31,13 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)  # noqa: T201
         sys.exit(130)
+    except OSError as exc:
+        # The machine refused (disk full, permission, read-only): not a bug, not bad input.
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)  # noqa: T201
+        sys.exit(ExitCode.ENVIRONMENT)
     except Exception as exc:
         if debug:
             raise
@@ -38,4 +46,4 @@ def main(argv: list[str] | None = None) -> None:
             "  this is a bug in hegui; rerun with --debug for the traceback and report it",
             file=sys.stderr,
         )
-        sys.exit(1)
+        sys.exit(ExitCode.INTERNAL)

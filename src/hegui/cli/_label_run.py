@@ -120,9 +120,10 @@ def finish(
         highlight=False,
     )
     if evidence_dir is not None:
-        from hegui.kb import write_evidence
+        from hegui.evidence import DirectoryStore
 
-        path = write_evidence(evidence(command, records), evidence_dir)
+        store = DirectoryStore(evidence_dir)
+        path = store.path_of(store.add(evidence(command, records)))
         err.print(f"evidence: {path}", markup=False, highlight=False)
     code = failure_exit_code(records)
     if code:

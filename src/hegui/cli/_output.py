@@ -50,7 +50,7 @@ def emit(text: str, out: Path | None = None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from hegui.kb import write_atomic
+    from hegui.evidence import write_atomic
 
     write_atomic(out, text.encode("utf-8"))
     stderr_console().print(f"wrote {out}")

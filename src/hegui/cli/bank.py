@@ -79,7 +79,8 @@ def bank_check(
     """Sizes, coverage, duplicates and age of a bank against the kb thresholds; writes Evidence."""
     from hegui.errors import InputError
     from hegui.evals import Bank, bank_evidence, check_bank, load_bank
-    from hegui.kb import load_kb, write_evidence
+    from hegui.evidence import DirectoryStore
+    from hegui.kb import load_kb
 
     kb = load_kb()
     bank = Bank.merge(load_bank(p, kb) for p in paths)
@@ -94,7 +95,8 @@ def bank_check(
     else:
         _render(check)
     if not no_evidence:
-        path = write_evidence(bank_evidence(check, bank, kb), evidence or Path("evidence"))
+        store = DirectoryStore(evidence or Path("evidence"))
+        path = store.path_of(store.add(bank_evidence(check, bank, kb)))
         stderr_console().print(f"evidence: {path}")
 
 
@@ -134,7 +136,7 @@ def bank_starter(
     """Write hegui's starter banks (demonstration only, not sufficient for filing)."""
     from hegui.errors import InputError
     from hegui.evals import starter_files
-    from hegui.kb import write_atomic
+    from hegui.evidence import write_atomic
 
     for kind, src in starter_files().items():
         dest = out / f"starter-{kind.value}.jsonl"

@@ -214,7 +214,8 @@ def eval_report(
     from hegui.evals._report import Lang as ReportLang
     from hegui.evals._report import build_report, run_evidence
     from hegui.evals._review import write_report_xlsx
-    from hegui.kb import load_kb, write_atomic, write_evidence
+    from hegui.evidence import DirectoryStore, write_atomic
+    from hegui.kb import load_kb
 
     kb = load_kb()
     state = read_run(run)
@@ -238,9 +239,8 @@ def eval_report(
         write_report_xlsx(state, kb, report, out, language)
         stderr_console().print(f"wrote {out}")
     if not no_evidence:
-        path = write_evidence(
-            run_evidence(state, report, metrics, kb), evidence or Path("evidence")
-        )
+        store = DirectoryStore(evidence or Path("evidence"))
+        path = store.path_of(store.add(run_evidence(state, report, metrics, kb)))
         stderr_console().print(f"evidence: {path}")
 
 

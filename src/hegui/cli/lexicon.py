@@ -49,14 +49,15 @@ def lexicon_check(
     lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
 ) -> None:
     """Size and coverage against the keyword-library thresholds; writes Evidence JSON."""
-    from hegui.kb import EvidenceResult, digest_file, write_evidence
+    from hegui.evidence import DirectoryStore, EvidenceResult, digest_file
     from hegui.safety._check import check_lexicon
 
     lexicon, rejected = _load(path)
     evidence = check_lexicon(
         lexicon, inputs=(digest_file(path),), rejected=rejected, edition=edition
     )
-    written = write_evidence(evidence, evidence_dir)
+    store = DirectoryStore(evidence_dir)
+    written = store.path_of(store.add(evidence))
     if fmt is Format.JSON:
         emit(evidence.model_dump_json(indent=2))
     else:

@@ -173,7 +173,7 @@ def init_command(
 
     from hegui._yaml import parse_yaml
     from hegui.errors import ConfigError, InputError
-    from hegui.kb import write_atomic
+    from hegui.evidence import write_atomic
     from hegui.kb._profile import parse_profile
     from hegui.kb._starter import StarterAnswers, render_starter
 

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from hegui.errors import ConfigError, ConfigIssue
 from hegui.evals._models import BankItem, Kind
-from hegui.kb import InputDigest, KnowledgeBase, digest_file, write_atomic
+from hegui.evidence import InputDigest, digest_file, write_atomic
+from hegui.kb import KnowledgeBase
 
 __all__ = ["Bank", "dump_jsonl", "load_bank", "normalise_row", "write_bank"]
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from hegui.evals._bank import Bank
 from hegui.evals._models import Kind
 from hegui.evals._similar import DEFAULT_CUTOFF, exact_duplicates, near_duplicates
-from hegui.kb import Evidence, EvidenceResult, KnowledgeBase, Threshold
+from hegui.evidence import Evidence, EvidenceResult
+from hegui.kb import KnowledgeBase, Threshold
 
 __all__ = ["STARTER_SOURCE", "BankCheck", "CheckRow", "RowStatus", "bank_evidence", "check_bank"]
 

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 from hegui.evals._judge import Outcome, combine
 from hegui.evals._models import BankItem, Kind, Label, Method
 from hegui.evals._runfile import RunState
-from hegui.kb import EvidenceResult, KnowledgeBase, Threshold
+from hegui.evidence import EvidenceResult
+from hegui.kb import KnowledgeBase, Threshold
 
 __all__ = [
     "Metrics",

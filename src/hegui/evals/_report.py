@@ -17,7 +17,8 @@ from hegui.evals._engine_judges import STARTER_LEXICON
 from hegui.evals._metrics import STANDARD_METHODS, Metrics, Verdict, compute_metrics
 from hegui.evals._models import Kind, Method
 from hegui.evals._runfile import RunState
-from hegui.kb import Evidence, KnowledgeBase, digest_file
+from hegui.evidence import Evidence, digest_file
+from hegui.kb import KnowledgeBase
 
 __all__ = ["Lang", "build_report", "run_evidence"]
 

@@ -30,7 +30,8 @@ from hegui.evals._judge import combine, passed_from_label
 from hegui.evals._models import Kind
 from hegui.evals._report import Lang
 from hegui.evals._runfile import ReviewRecord, RunLog, RunState
-from hegui.kb import KnowledgeBase, digest_file, write_atomic
+from hegui.evidence import digest_file, write_atomic
+from hegui.kb import KnowledgeBase
 
 __all__ = ["export_annex5", "import_review", "write_report_xlsx"]
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, Valid
 from hegui._version import __version__
 from hegui.errors import ConfigError, InputError
 from hegui.evals._models import BankItem, Judgement, Kind
-from hegui.kb import InputDigest
+from hegui.evidence import InputDigest
 
 __all__ = [
     "AnswerRecord",

@@ -10,16 +10,6 @@ Example:
     (31, 17)
 """
 
-from hegui.kb._evidence import (
-    Evidence,
-    EvidenceResult,
-    InputDigest,
-    digest_bytes,
-    digest_file,
-    read_evidence,
-    write_atomic,
-    write_evidence,
-)
 from hegui.kb._facts import FACTS, FactOrigin, ServiceFacts, derive_facts
 from hegui.kb._loader import DEFAULT_EDITION, KnowledgeBase, load_kb
 from hegui.kb._models import (
@@ -52,12 +42,9 @@ __all__ = [
     "Confidence",
     "Deadline",
     "Event",
-    "Evidence",
-    "EvidenceResult",
     "FactOrigin",
     "FactSpec",
     "FactType",
-    "InputDigest",
     "Instrument",
     "KnowledgeBase",
     "Obligation",
@@ -75,11 +62,6 @@ __all__ = [
     "Trigger",
     "compile_trigger",
     "derive_facts",
-    "digest_bytes",
-    "digest_file",
     "load_kb",
     "load_profile",
-    "read_evidence",
-    "write_atomic",
-    "write_evidence",
 ]

@@ -13,7 +13,7 @@ from typing import Final
 
 from pydantic import JsonValue
 
-from hegui.kb import Evidence, EvidenceResult, InputDigest, digest_file
+from hegui.evidence import Evidence, EvidenceResult, InputDigest, digest_file
 from hegui.labeling._batch import Job, Record
 from hegui.labeling._explicit import ExplicitOptions
 from hegui.labeling._files import inspect_file

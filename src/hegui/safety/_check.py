@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pydantic import JsonValue
 
 from hegui.errors import ConfigIssue
-from hegui.kb import DEFAULT_EDITION, Evidence, EvidenceResult, InputDigest, load_kb
+from hegui.evidence import Evidence, EvidenceResult, InputDigest
+from hegui.kb import DEFAULT_EDITION, load_kb
 from hegui.safety._lexicon import Lexicon
 from hegui.safety._matcher import Matcher
 

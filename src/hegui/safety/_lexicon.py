@@ -240,7 +240,7 @@ def _load_jsonl(path: Path) -> Lexicon:
 
 def dump_lexicon(lexicon: Lexicon, path: Path) -> None:
     """Write ``lexicon`` natively (format by extension), atomically."""
-    from hegui.kb import write_atomic
+    from hegui.evidence import write_atomic
 
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
