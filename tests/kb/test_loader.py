@@ -84,3 +84,22 @@ def test_every_obligation_has_source_and_confidence() -> None:
     for ob in load_kb().obligations.values():
         assert ob.sources, ob.id
         assert isinstance(ob.confidence, Confidence)
+
+
+def test_knowledge_base_repr_is_short() -> None:
+    text = repr(load_kb())
+    assert len(text) < 300
+    assert "31 risks" in text
+
+
+def test_evidence_kinds_load_with_names_and_cited_freshness() -> None:
+    kb = load_kb()
+    assert kb.evidence_kinds, "evidence.yaml holds no kinds"
+    for kind in kb.evidence_kinds.values():
+        assert kind.name_zh and kind.name_en, kind.id
+        for fresh in kind.fresh_for:
+            if fresh.threshold is not None:
+                assert fresh.threshold in kb.thresholds
+            else:
+                assert fresh.basis is not None and fresh.confidence is not None
+    assert kb.get("EV-keyword-library").check == "lexicon.check"  # type: ignore[union-attr]

@@ -21,6 +21,7 @@ from hegui.errors import KnowledgeBaseError, UnknownIdError
 from hegui.kb._facts import FACTS
 from hegui.kb._models import (
     Aspect,
+    EvidenceKind,
     Instrument,
     Obligation,
     Procedure,
@@ -38,7 +39,17 @@ DEFAULT_EDITION = "GB/T 45654-2025"
 """The edition whose thresholds checks use unless told otherwise."""
 
 R = TypeVar("R", bound=BaseModel)
-Record = Instrument | Obligation | Risk | RiskCategory | RiskSet | Aspect | Threshold | Procedure
+Record = (
+    Instrument
+    | Obligation
+    | Risk
+    | RiskCategory
+    | RiskSet
+    | Aspect
+    | Threshold
+    | Procedure
+    | EvidenceKind
+)
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -57,8 +68,18 @@ class KnowledgeBase:
     thresholds: Mapping[str, Threshold]
     procedures: Mapping[str, Procedure]
     sources: Mapping[str, Source]
+    evidence_kinds: Mapping[str, EvidenceKind]
     triggers: Mapping[str, Trigger] = field(repr=False)
     """Every trigger expression in the data, compiled, keyed by its source text."""
+
+    def __repr__(self) -> str:
+        # Short on purpose: a full repr is ~250 kB and ends up in assertion messages and logs.
+        return (
+            f"KnowledgeBase(data_version={self.data_version!r}, "
+            f"{len(self.instruments)} instruments, {len(self.obligations)} obligations, "
+            f"{len(self.procedures)} procedures, {len(self.risks)} risks, "
+            f"{len(self.thresholds)} thresholds, {len(self.evidence_kinds)} evidence kinds)"
+        )
 
     def trigger(self, expression: str) -> Trigger:
         """The compiled form of an expression that appears in the data."""
@@ -125,6 +146,7 @@ class KnowledgeBase:
         yield from self.risk_sets.values()
         yield from self.aspects.values()
         yield from self.thresholds.values()
+        yield from self.evidence_kinds.values()
 
     def get(self, record_id: str) -> Record:
         """Any record by id: instrument code, obligation, procedure, risk, aspect, threshold."""
@@ -137,6 +159,7 @@ class KnowledgeBase:
             self.risk_sets,
             self.aspects,
             self.thresholds,
+            self.evidence_kinds,
         ):
             if record_id in table:
                 return table[record_id]
@@ -260,6 +283,12 @@ def load_kb() -> KnowledgeBase:
         "procedures.yaml", _validate("procedures.yaml", Procedure, proc_doc["procedures"])
     )
 
+    kinds_doc = _read("evidence.yaml")
+    assert isinstance(kinds_doc, dict)
+    evidence_kinds = _index(
+        "evidence.yaml", _validate("evidence.yaml", EvidenceKind, kinds_doc["kinds"])
+    )
+
     triggers: dict[str, Trigger] = {}
 
     def compile_in(file: str, rid: str, expression: str | None) -> None:
@@ -295,6 +324,17 @@ def load_kb() -> KnowledgeBase:
         for oid in proc.obligations:
             if oid not in obligations:
                 raise KnowledgeBaseError(f"procedure {proc.id}: unknown obligation {oid!r}")
+    for kind in evidence_kinds.values():
+        for fresh in kind.fresh_for:
+            compile_in("evidence.yaml", kind.id, fresh.condition)
+            if fresh.threshold is not None and fresh.threshold not in thresholds:
+                raise KnowledgeBaseError(
+                    f"evidence.yaml: {kind.id}: unknown threshold {fresh.threshold!r}"
+                )
+            if fresh.basis is not None and fresh.basis.instrument not in instruments:
+                raise KnowledgeBaseError(
+                    f"evidence.yaml: {kind.id}: unknown instrument {fresh.basis.instrument!r}"
+                )
     return KnowledgeBase(
         data_version=data_version,
         instruments=instruments,
@@ -306,5 +346,6 @@ def load_kb() -> KnowledgeBase:
         thresholds=thresholds,
         procedures=procedures,
         sources=sources,
+        evidence_kinds=evidence_kinds,
         triggers=triggers,
     )

@@ -357,3 +357,55 @@ class Procedure(_Record):
     """Obligation ids this procedure discharges."""
     confidence: Confidence
     note: str | None = None
+
+
+class Freshness(_Record):
+    """How long an evidence kind stays current, and the rule that says so.
+
+    Either ``threshold`` (an update-interval figure of a standard, in days) or ``amount`` and
+    ``unit`` with a ``basis``.
+    """
+
+    threshold: str | None = None
+    """Id of a threshold giving the interval (``gb45654.keywords.update_interval``)."""
+    amount: int | None = Field(default=None, gt=0)
+    unit: Literal["days", "months", "years"] | None = None
+    basis: Basis | None = None
+    confidence: Confidence | None = None
+    """Set when not given by ``threshold`` (which carries its own)."""
+    condition: str | None = None
+    """Trigger expression over profile facts limiting when this period applies
+    (``mlps_level == 3``); None: always."""
+    note_en: str | None = None
+    note_zh: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Freshness:
+        if (self.threshold is None) == (self.amount is None):
+            raise ValueError("give either threshold or amount+unit")
+        if self.amount is not None and (self.unit is None or self.basis is None):
+            raise ValueError("amount needs unit and basis")
+        if self.amount is not None and self.confidence is None:
+            raise ValueError("amount needs confidence")
+        return self
+
+
+class EvidenceKind(_Record):
+    """A kind of proof an obligation or procedure asks for, and what produces it."""
+
+    id: str = Field(pattern=r"^EV-[a-z0-9]+(-[a-z0-9]+)*$")
+    name_zh: str
+    name_en: str
+    check: str | None = None
+    """The hegui check id whose Evidence provides it (``lexicon.check``); None: a document the
+    provider supplies (``hegui evidence add FILE --kind …``)."""
+    command: str | None = None
+    """The hegui command that produces it (shown by ``hegui status``)."""
+    fresh_for: tuple[Freshness, ...] = ()
+    """How long it stays current; the first whose condition holds applies. Empty: until
+    replaced (see ``refresh_on``)."""
+    refresh_on_en: str | None = None
+    """An event that makes it stale that hegui cannot see (a major model update …)."""
+    refresh_on_zh: str | None = None
+    description_en: str | None = None
+    description_zh: str | None = None
