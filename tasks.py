@@ -48,7 +48,7 @@ def _ensure_env() -> None:
 
 def demo(args: list[str]) -> int:
     """Scope the example public chatbot: obligations, procedures and evidence owed."""
-    profile = args[0] if args else "examples/public-chatbot.yaml"
+    profile = args[0] if args else "examples/public-chatbot/hegui.yaml"
     return _run(BIN / "hegui", "scope", profile, *args[1:])
 
 

@@ -9,7 +9,7 @@ import pytest
 from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-CHATBOT = str(ROOT / "examples" / "public-chatbot.yaml")
+CHATBOT = str(ROOT / "examples" / "public-chatbot" / "hegui.yaml")
 
 
 def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,12 +16,12 @@ from hegui.kb import load_profile
 from hegui.kb._scope import scope
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "examples").glob("*/hegui.yaml"))
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def test_there_are_the_six_required_examples() -> None:
-    names = {p.stem for p in EXAMPLES}
+    names = {p.parent.name for p in EXAMPLES}
     assert {
         "public-chatbot",
         "app-on-filed-model",
@@ -32,12 +32,12 @@ def test_there_are_the_six_required_examples() -> None:
     } <= names
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_scope_json_matches_golden(example: Path, update_golden: bool) -> None:
     data = report_json(scope(load_profile(example)))
     data.pop("tool_version")
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    golden = GOLDEN / f"{example.stem}.json"
+    golden = GOLDEN / f"{example.parent.name}.json"
     if update_golden:
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), f"no golden file; run pytest {__file__} --update-golden"
@@ -45,7 +45,7 @@ def test_scope_json_matches_golden(example: Path, update_golden: bool) -> None:
 
 
 def _json(example: str) -> dict[str, object]:
-    return report_json(scope(load_profile(ROOT / "examples" / f"{example}.yaml")))
+    return report_json(scope(load_profile(ROOT / "examples" / example / "hegui.yaml")))
 
 
 def _procedures(example: str) -> dict[str, object]:
