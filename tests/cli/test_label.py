@@ -43,7 +43,7 @@ def test_add_directory_json_summary_and_evidence(
         PRODUCER,
         "--out",
         str(out),
-        "--key",
+        "--hmac-key",
         str(key),
         "--cover-content",
         "-j",
@@ -58,14 +58,14 @@ def test_add_directory_json_summary_and_evidence(
     assert (summary["files"], summary["succeeded"], summary["failed"]) == (4, 4, 0)
     outputs = sorted(Path(x["output"]).relative_to(out).as_posix() for x in summary["results"])
     assert outputs == ["a.png", "b.wav", "sub/c.md", "sub/tone.mp3"]
-    assert all(x["fields"]["ReservedCode1"].startswith("hg1.hs256.") for x in summary["results"])
+    assert all(x["fields"]["ReservedCode1"].startswith("hg2.hs256.") for x in summary["results"])
     (evidence_file,) = ev.iterdir()
     evidence = _read_evidence(evidence_file)
     assert evidence.check == "label.add" and evidence.result is EvidenceResult.PASS
     assert "LBL-05" in evidence.tests and len(evidence.inputs) == 4
     assert not list(tree.rglob("*.hegui-tmp"))
 
-    r = run_cli(capsys, "label", "verify", str(out), "--key", str(key), "-f", "json")
+    r = run_cli(capsys, "label", "verify", str(out), "--hmac-key", str(key), "-f", "json")
     assert r.code == 0, r.stderr
     verified = json.loads(r.stdout)
     assert verified["determinations"] == {"confirmed": 4}

@@ -288,6 +288,6 @@ def test_explicit_text_in_files(name: str, content: str, needle: str, tmp_path: 
     text = out.read_text()
     assert needle in text
     assert inspect_file(out).labels[0].conforming
-    again = label_file(out, PRODUCER, None, explicit=ExplicitOptions())  # idempotent
+    again = label_file(out, PRODUCER, None, explicit=ExplicitOptions(), replace=True)  # idempotent
     assert again.explicit is not None and again.explicit.details["added"] is False
     assert out.read_text().count("本内容由人工智能生成") == 1

@@ -78,7 +78,7 @@ def test_round_trip_keeps_audio_and_tags(audio: Path, tmp_path: Path) -> None:
 
 def test_relabel_replaces(audio: Path) -> None:
     label_file(audio, PRODUCER, None, produce_id="one")
-    label_file(audio, PRODUCER, None, produce_id="two")
+    label_file(audio, PRODUCER, None, produce_id="two", replace=True)
     (found,) = inspect_file(audio).labels
     assert found.fields["ProduceID"] == "two"
 
@@ -119,7 +119,9 @@ def test_vorbis_comment_keys_are_case_insensitive(tmp_path: Path) -> None:
     f.save()
     (found,) = inspect_file(path).labels
     assert found.conforming
-    label_file(path, PRODUCER, None)  # replaces the lower-case key rather than adding a second
+    label_file(
+        path, PRODUCER, None, replace=True
+    )  # replaces the lower-case key rather than adding a second
     assert len(inspect_file(path).labels) == 1
 
 

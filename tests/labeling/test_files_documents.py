@@ -106,16 +106,19 @@ def test_round_trip(kind: str, tmp_path: Path) -> None:
         assert found.conforming, found.problems
         assert found.to_label() == AigcLabel.first_write(PRODUCER, "doc-1")
     assert content_digest(out) == content_digest(src)
-    label_file(out, PRODUCER, None, produce_id="doc-2")  # relabel updates, never duplicates
+    with pytest.raises(LabelConflictError, match="--replace"):  # relabelling is on purpose only
+        label_file(out, PRODUCER, None, produce_id="doc-2")
+    label_file(out, PRODUCER, None, produce_id="doc-2", replace=True)  # updates, never duplicates
     assert {f.fields["ProduceID"] for f in inspect_file(out).labels} == {"doc-2"}
 
 
-def test_pdf_is_an_incremental_update_with_info_and_xmp_mirrored(tmp_path: Path) -> None:
+def test_pdf_is_an_incremental_update_with_one_label_in_info(tmp_path: Path) -> None:
     src = pdf(tmp_path / "a.pdf", xmp=media.XMP_WITH_CREATOR)
     out = tmp_path / "b.pdf"
     label_file(src, PRODUCER, out)
     assert out.read_bytes().startswith(src.read_bytes())  # original revision untouched
-    assert [f.carrier for f in inspect_file(out).labels] == ["pdf.info", "pdf.xmp"]
+    # GB 45438 §6.1 c): one label per file, in Info (no XMP copy).
+    assert [f.carrier for f in inspect_file(out).labels] == ["pdf.info"]
     reader = PdfReader(out)
     assert reader.metadata is not None and reader.metadata["/Author"] == "Alice"
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
@@ -137,7 +140,7 @@ def test_ooxml_keeps_other_custom_properties_and_opens(tmp_path: Path) -> None:
     with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, custom if name == "docProps/custom.xml" else data)
-    label_file(src, PRODUCER, None, produce_id="again")
+    label_file(src, PRODUCER, None, produce_id="again", replace=True)
     with zipfile.ZipFile(src) as z:
         custom = z.read("docProps/custom.xml")
         types = z.read("[Content_Types].xml")
@@ -191,7 +194,7 @@ def test_html_variants(content: str, needle: str, tmp_path: Path) -> None:
     path = text(tmp_path / "a.html", f"<!DOCTYPE html><html><head>{content}</head></html>")
     (found,) = inspect_file(path).labels
     assert not found.conforming and needle in found.problems[0]
-    label_file(path, PRODUCER, None)
+    label_file(path, PRODUCER, None, replace=True)
     (fixed,) = inspect_file(path).labels
     assert fixed.conforming
 

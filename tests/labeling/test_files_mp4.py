@@ -87,7 +87,7 @@ def test_round_trip_and_chunks_still_point_at_the_same_bytes(
 def test_existing_mdta_keys_are_kept_and_label_updated(tmp_path: Path) -> None:
     src = copy("clip.mp4", tmp_path)
     label_file(src, PRODUCER, None, produce_id="one")
-    label_file(src, PRODUCER, None, produce_id="two")
+    label_file(src, PRODUCER, None, produce_id="two", replace=True)
     (found,) = inspect_file(src).labels
     assert found.fields["ProduceID"] == "two"
 

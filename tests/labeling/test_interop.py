@@ -266,7 +266,9 @@ def test_hegui_reads_what_exiftool_writes(
     assert found.carrier == carrier
     assert found.raw == value
     assert found.conforming is conforming, found.problems
-    label_file(src, PRODUCER, None, produce_id="by-hegui")  # and hegui updates it in place
+    label_file(
+        src, PRODUCER, None, produce_id="by-hegui", replace=True
+    )  # and hegui updates it in place
     assert [f.fields["ProduceID"] for f in inspect_file(src).labels] == ["by-hegui"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hegui.errors import InputError, LabelConflictError
-from hegui.labeling import AigcLabel, HmacKey, IntegrityStatus, Role, load_key
+from hegui.labeling import AigcLabel, HmacKey, IntegrityStatus, KeyKind, Role, load_key
 from hegui.labeling._files import inspect_file, write_label
 from hegui.labeling._platform import Determination, propagate, verify_file
 from hegui.labeling._produce import label_file
@@ -70,7 +70,7 @@ def test_tampered_producer_field_is_reported_invalid(tmp_path: Path) -> None:
     src = media.png(tmp_path / "a.png")
     result = label_file(src, PRODUCER, None, produce_id="gen-1", key=PRODUCER_KEY)
     forged = result.label.model_copy(update={"produce_id": "gen-2"})
-    write_label(src, forged)
+    write_label(src, forged, replace=True)
     check = verify_file(src, keys=[PRODUCER_KEY])
     assert check.integrity[0].status is IntegrityStatus.INVALID
 
@@ -187,7 +187,7 @@ def test_ed25519_platform_signature(tmp_path: Path) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
         Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
     )
-    key = load_key(pem)
+    key = load_key(pem, KeyKind.ED25519)
     src = media.wav(tmp_path / "a.wav")
     label_file(src, PRODUCER, None, key=PRODUCER_KEY)
     result = propagate(src, PLATFORM, None, keys=[PRODUCER_KEY], sign_with=key, cover_content=True)

@@ -72,7 +72,7 @@ def test_arbitrary_values_round_trip_and_essence_is_invariant(
             content_propagator=PRODUCER,
             propagate_id=propagate_id,
         )
-        write_label(path, written, durable=False)
+        write_label(path, written, replace=True, durable=False)
         labels = inspect_file(path).labels
         assert {lab.to_label() for lab in labels} == {written}
         assert content_digest(path) == essence

@@ -12,16 +12,16 @@ import typer
 from hegui.cli._output import Format, emit, stderr_console, stdout_console, to_json
 
 if TYPE_CHECKING:
-    from hegui.labeling import ExplicitOptions, IntegrityKey
-    from hegui.labeling._batch import Job, Record
+    from hegui.labeling import ExplicitOptions, IntegrityKey, Limits
+    from hegui.labeling._batch import Job, Record, Skipped
 
 __all__ = ["explicit_options", "finish", "key", "out_dir", "run", "table", "text"]
 
 
 def key(path: Path | None, option: str) -> IntegrityKey | None:
-    """The integrity key in the file an option names."""
+    """The integrity key in the file an option names (``--hmac-key``: HMAC, else Ed25519)."""
     from hegui.errors import InputError
-    from hegui.labeling import load_key
+    from hegui.labeling import KeyKind, load_key
 
     if path is None:
         return None
@@ -29,7 +29,40 @@ def key(path: Path | None, option: str) -> IntegrityKey | None:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{option} {path}: {exc.strerror}") from None
-    return load_key(data, source=f"{option} {path}")
+    kind = KeyKind.HMAC if "hmac" in option else KeyKind.ED25519
+    return load_key(data, kind, source=f"{option} {path}")
+
+
+def keys(ed25519: list[Path] | None, hmac: list[Path] | None) -> list[IntegrityKey]:
+    """Every key given with ``--key`` and ``--hmac-key``."""
+    found = [key(p, "--key") for p in ed25519 or []]
+    found += [key(p, "--hmac-key") for p in hmac or []]
+    return [k for k in found if k is not None]
+
+
+def one_key(ed25519: Path | None, hmac: Path | None, options: str) -> IntegrityKey | None:
+    """The one signing key of ``--key``/``--hmac-key`` (not both)."""
+    from hegui.errors import InputError
+
+    if ed25519 is not None and hmac is not None:
+        raise InputError(f"give one signing key: {options}, not both")
+    return key(ed25519, options.split("/")[0]) or key(hmac, options.split("/")[1])
+
+
+def limits(items: list[str] | None) -> Limits:
+    """The parsing limits with the ``--limit NAME=VALUE`` overrides."""
+    from hegui.labeling import parse_limits
+
+    return parse_limits(items or [])
+
+
+def cover(cover_content: bool, metadata_only: bool) -> bool | None:
+    """The content-coverage choice: True required, False metadata only, None where possible."""
+    from hegui.errors import InputError
+
+    if cover_content and metadata_only:
+        raise InputError("give --cover-content or --metadata-only, not both")
+    return True if cover_content else (False if metadata_only else None)
 
 
 def out_dir(out: Path | None, in_place: bool) -> Path | None:
@@ -43,6 +76,15 @@ def out_dir(out: Path | None, in_place: bool) -> Path | None:
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def report_skipped(skipped: Sequence[Skipped]) -> None:
+    """Say on stderr which walked entries were skipped, and why."""
+    err = stderr_console()
+    for item in skipped:
+        err.print(
+            f"skipped: {item.path}: {item.reason}", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 def run(
@@ -111,9 +153,9 @@ def finish(
     for r in records:
         notes = r.get("notes")
         for note in notes if isinstance(notes, list) else []:
-            err.print(f"note: {note}", markup=False, highlight=False)
+            err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
         if "error" in r:
-            err.print(f"error: {r['error']}", markup=False, highlight=False)
+            err.print(f"error: {r['error']}", markup=False, highlight=False, soft_wrap=True)
     done = summary(command, records)
     err.print(
         f"{done['succeeded']} of {done['files']} files done, {done['failed']} failed",

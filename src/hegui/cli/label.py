@@ -38,7 +38,41 @@ ReplaceOpt = Annotated[
     typer.Option("--replace", help="Replace an earlier label by another producer (your own only)."),
 ]
 CoverOpt = Annotated[
-    bool, typer.Option("--cover-content", help="Make the signature cover the media data too.")
+    bool,
+    typer.Option(
+        "--cover-content",
+        help="Require the signature to bind the content digest (the default where the format "
+        "has one).",
+    ),
+]
+MetadataOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--metadata-only",
+        help="Sign the label fields only; the value then does not bind the content.",
+    ),
+]
+HmacKeyOpt = Annotated[
+    Path | None,
+    typer.Option("--hmac-key", help="Sign with this HMAC-SHA256 shared-secret file."),
+]
+FollowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="Follow symbolic links inside walked directories (skipped and reported otherwise).",
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="With --in-place, also replace read-only files.")
+]
+LimitOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        metavar="NAME=VALUE",
+        help="Raise or lower a parsing limit, e.g. max_pixels=100000000 (see SECURITY.md).",
+    ),
 ]
 
 
@@ -61,10 +95,15 @@ def label_add(
     ] = None,
     key: Annotated[
         Path | None,
-        typer.Option("--key", help="Sign ReservedCode1: HMAC secret file or Ed25519 private PEM."),
+        typer.Option("--key", help="Sign ReservedCode1 with this Ed25519 private key (PEM)."),
     ] = None,
+    hmac_key: HmacKeyOpt = None,
     cover_content: CoverOpt = False,
+    metadata_only: MetadataOnlyOpt = False,
     replace: ReplaceOpt = False,
+    force: ForceOpt = False,
+    follow_symlinks: FollowOpt = False,
+    limit: LimitOpt = None,
     wording: Annotated[
         str | None, typer.Option("--wording", help="Explicit label text (AI/人工智能 + 生成/合成).")
     ] = None,
@@ -94,20 +133,23 @@ def label_add(
     from hegui.labeling._batch import expand
     from hegui.labeling._records import add_record
 
-    jobs = expand(files, _lr.out_dir(out, in_place))
+    jobs, skipped = expand(files, _lr.out_dir(out, in_place), follow_symlinks=follow_symlinks)
     if produce_id is not None and len(jobs) != 1:
         raise InputError("--produce-id names one file's content; for several files omit it")
     work = functools.partial(
         add_record,
         producer=producer,
         produce_id=produce_id,
-        key=_lr.key(key, "--key"),
-        cover_content=cover_content,
+        key=_lr.one_key(key, hmac_key, "--key/--hmac-key"),
+        cover_content=_lr.cover(cover_content, metadata_only),
         explicit=_lr.explicit_options(wording, position, voice, font, seconds)
         if explicit
         else None,
         replace=replace,
+        force=force,
+        limits=_lr.limits(limit),
     )
+    _lr.report_skipped(skipped)
     records = _lr.run("label add", work, jobs, workers)
 
     def render(rs: list[Record]) -> None:
@@ -133,12 +175,17 @@ def label_inspect(
     fmt: FormatOpt = Format.TABLE,
     workers: WorkersOpt = None,
     evidence_dir: EvidenceOpt = None,
+    follow_symlinks: FollowOpt = False,
+    limit: LimitOpt = None,
 ) -> None:
     """Show every GB 45438 label in the files, and how each departs from Appendix E."""
     from hegui.labeling._batch import expand
     from hegui.labeling._records import inspect_record
 
-    records = _lr.run("label inspect", inspect_record, expand(files), workers)
+    jobs, skipped = expand(files, follow_symlinks=follow_symlinks)
+    _lr.report_skipped(skipped)
+    work = functools.partial(inspect_record, limits=_lr.limits(limit))
+    records = _lr.run("label inspect", work, jobs, workers)
 
     def render(rs: list[Record]) -> None:
         rows = []
@@ -197,12 +244,27 @@ def label_verify(
     ] = False,
     keys: Annotated[
         list[Path] | None,
-        typer.Option("--key", help="Key to check ReservedCode1/2 with (repeatable)."),
+        typer.Option("--key", help="Ed25519 key (PEM) to check ReservedCode1/2 with (repeatable)."),
+    ] = None,
+    hmac_keys: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--hmac-key", help="HMAC secret file to check ReservedCode1/2 with (repeatable)."
+        ),
     ] = None,
     sign_key: Annotated[
-        Path | None, typer.Option("--sign-key", help="Sign ReservedCode2 with this key.")
+        Path | None,
+        typer.Option("--sign-key", help="Sign ReservedCode2 with this Ed25519 private key."),
+    ] = None,
+    sign_hmac_key: Annotated[
+        Path | None,
+        typer.Option("--sign-hmac-key", help="Sign ReservedCode2 with this HMAC secret file."),
     ] = None,
     cover_content: CoverOpt = False,
+    metadata_only: MetadataOnlyOpt = False,
+    force: ForceOpt = False,
+    follow_symlinks: FollowOpt = False,
+    limit: LimitOpt = None,
     out: OutOpt = None,
     in_place: InPlaceOpt = False,
     propagate_id: Annotated[
@@ -222,22 +284,25 @@ def label_verify(
     from hegui.labeling._records import verify_record
 
     out_dir = _lr.out_dir(out, in_place) if platform is not None else None
-    if platform is None and (out is not None or in_place or sign_key is not None):
-        raise InputError("--out, --in-place and --sign-key need --platform CODE")
-    jobs = expand(files, out_dir)
+    signing = sign_key is not None or sign_hmac_key is not None
+    if platform is None and (out is not None or in_place or signing):
+        raise InputError("--out, --in-place, --sign-key and --sign-hmac-key need --platform CODE")
+    jobs, skipped = expand(files, out_dir, follow_symlinks=follow_symlinks)
     if propagate_id is not None and len(jobs) != 1:
         raise InputError("--propagate-id names one file's content; for several files omit it")
-    verify_keys = [k for p in keys or [] if (k := _lr.key(p, "--key")) is not None]
     work = functools.partial(
         verify_record,
         platform=platform,
         declared=declared,
-        keys=verify_keys,
-        sign_with=_lr.key(sign_key, "--sign-key"),
-        cover_content=cover_content,
+        keys=_lr.keys(keys, hmac_keys),
+        sign_with=_lr.one_key(sign_key, sign_hmac_key, "--sign-key/--sign-hmac-key"),
+        cover_content=_lr.cover(cover_content, metadata_only),
         propagate_id=propagate_id,
         replace=replace,
+        force=force,
+        limits=_lr.limits(limit),
     )
+    _lr.report_skipped(skipped)
     records = _lr.run("label verify", work, jobs, workers)
 
     def render(rs: list[Record]) -> None:

@@ -25,18 +25,24 @@ from hegui.labeling._files import WriteResult, content_digest, inspect_file, wri
 from hegui.labeling._font import CjkFont, find_cjk_font
 from hegui.labeling._found import FileReport, FoundLabel, RawLabel
 from hegui.labeling._integrity import (
-    Ed25519Key,
-    HmacKey,
-    IntegrityKey,
+    METADATA_ONLY,
+    ContentDigest,
     IntegrityResult,
     IntegrityStatus,
     Role,
     integrity_message,
-    integrity_scheme,
-    load_key,
     sign_label,
     verify_integrity,
 )
+from hegui.labeling._keys import (
+    INTEGRITY_SCHEMES,
+    Ed25519Key,
+    HmacKey,
+    IntegrityKey,
+    KeyKind,
+    load_key,
+)
+from hegui.labeling._limits import Limits, applied, current_limits, parse_limits
 from hegui.labeling._model import (
     CHARSET_PATTERN,
     FIELD_ORDER,
@@ -55,14 +61,26 @@ from hegui.labeling._provider import (
     make_provider_code,
 )
 from hegui.labeling._traces import Trace, find_traces
-from hegui.labeling.carriers import FileFormat, registered_formats
+from hegui.labeling.carriers import (
+    CARRIERS,
+    RETIRED_DIGESTS,
+    Carrier,
+    FileFormat,
+    registered_formats,
+)
 from hegui.labeling.carriers._xmp import exiftool_config
 
 __all__ = [
+    "CARRIERS",
     "CHARSET_PATTERN",
     "FIELD_ORDER",
+    "INTEGRITY_SCHEMES",
+    "METADATA_ONLY",
+    "RETIRED_DIGESTS",
     "AigcLabel",
+    "Carrier",
     "CjkFont",
+    "ContentDigest",
     "CuePosition",
     "Determination",
     "Ed25519Key",
@@ -76,7 +94,9 @@ __all__ = [
     "IntegrityKey",
     "IntegrityResult",
     "IntegrityStatus",
+    "KeyKind",
     "LabelValue",
+    "Limits",
     "ProviderCode",
     "RawLabel",
     "RhythmCue",
@@ -89,23 +109,25 @@ __all__ = [
     "WriteResult",
     "add_explicit",
     "add_text_label",
+    "applied",
     "charset_violations",
     "check_provider_code",
     "check_text_label",
     "check_wording",
     "content_digest",
+    "current_limits",
     "draw_image_label",
     "exiftool_config",
     "find_cjk_font",
     "find_traces",
     "inspect_file",
     "integrity_message",
-    "integrity_scheme",
     "interpret",
     "label_file",
     "load_key",
     "looks_like_provider_code",
     "make_provider_code",
+    "parse_limits",
     "propagate",
     "registered_formats",
     "rhythm_samples",

@@ -15,9 +15,9 @@ from typing import Final
 
 from pydantic import JsonValue
 
-from hegui.errors import HeguiError, InputError
+from hegui.errors import ExitCode, HeguiError, InputError
 
-__all__ = ["Job", "Record", "expand", "failure_exit_code", "isolated", "run_batch"]
+__all__ = ["Job", "Record", "Skipped", "expand", "failure_exit_code", "isolated", "run_batch"]
 
 Record = dict[str, JsonValue]
 _TEMP_SUFFIXES: Final = (".hegui-tmp",)
@@ -29,37 +29,98 @@ class Job:
 
     source: Path
     target: Path | None
+    out_root: Path | None = None
+    """The resolved ``--out`` directory the target must stay under (S17)."""
+
+    def prepare(self) -> None:
+        """Create the target's directory and check it resolves under :attr:`out_root`.
+
+        Raises:
+            InputError: A symbolic link inside the output directory leads elsewhere.
+        """
+        if self.target is None or self.out_root is None:
+            return
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        where = self.target.parent.resolve()
+        if where != self.out_root and self.out_root not in where.parents:
+            raise InputError(
+                f"{self.target}: its directory resolves to {where}, outside the output "
+                f"directory {self.out_root} (a symbolic link inside it?); hegui writes only "
+                "under the output directory"
+            )
 
 
-def _walk(directory: Path) -> list[Path]:
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry of a walked directory that was not processed, and why."""
+
+    path: Path
+    reason: str
+
+
+def _walk(directory: Path, follow: bool, skipped: list[Skipped]) -> list[Path]:
     found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    seen: set[Path] = set()
+    for root, dirs, files in os.walk(directory, followlinks=follow):
+        here = Path(root)
+        if follow:
+            real = here.resolve()
+            if real in seen:  # a link back up the tree
+                dirs[:] = []
+                continue
+            seen.add(real)
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            if (here / d).is_symlink() and not follow:
+                skipped.append(Skipped(here / d, _link_reason(here / d)))
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
-            if not name.startswith(".") and not name.endswith(_TEMP_SUFFIXES):
-                found.append(Path(root) / name)
+            if name.startswith(".") or name.endswith(_TEMP_SUFFIXES):
+                continue
+            path = here / name
+            if path.is_symlink() and not follow:
+                skipped.append(Skipped(path, _link_reason(path)))
+                continue
+            found.append(path)
     return found
 
 
-def expand(inputs: Sequence[Path], out_dir: Path | None = None) -> list[Job]:
+def _link_reason(path: Path) -> str:
+    return (
+        f"a symbolic link to {os.path.realpath(path)}; not followed inside walked directories "
+        "(--follow-symlinks to include links)"
+    )
+
+
+def expand(
+    inputs: Sequence[Path], out_dir: Path | None = None, *, follow_symlinks: bool = False
+) -> tuple[list[Job], list[Skipped]]:
     """Jobs for ``inputs``: files as given, directories walked (hidden entries skipped).
 
     With ``out_dir``, each output keeps its path relative to the directory it was found in.
+    Symbolic links met while walking a directory are skipped and returned (S15) unless
+    ``follow_symlinks``; a link named on the command line is taken as given.
 
     Raises:
         InputError: An input does not exist, or two inputs would write the same output.
     """
     jobs: list[Job] = []
+    skipped: list[Skipped] = []
+    root = out_dir.resolve() if out_dir is not None else None
     for item in inputs:
         if not item.exists():
             raise InputError(f"{item}: no such file or directory")
         pairs = (
-            [(p, p.relative_to(item)) for p in _walk(item)]
+            [(p, p.relative_to(item)) for p in _walk(item, follow_symlinks, skipped)]
             if item.is_dir()
             else [(item, Path(item.name))]
         )
         for source, rel in pairs:
-            jobs.append(Job(source, None if out_dir is None else out_dir / rel))
+            jobs.append(Job(source, None if out_dir is None else out_dir / rel, root))
     if out_dir is not None:
         seen: dict[Path, Path] = {}
         for job in jobs:
@@ -72,7 +133,7 @@ def expand(inputs: Sequence[Path], out_dir: Path | None = None) -> list[Job]:
             if job.source.resolve() == key:
                 raise InputError(f"--out would overwrite the input {job.source}; use --in-place")
             seen[key] = job.source
-    return jobs
+    return jobs, skipped
 
 
 def isolated(job: Job, work: Callable[[Job], Record]) -> Record:
@@ -82,16 +143,17 @@ def isolated(job: Job, work: Callable[[Job], Record]) -> Record:
     except HeguiError as exc:
         return {"file": str(job.source), "error": str(exc), "exit_code": exc.exit_code}
     except OSError as exc:
+        where = exc.filename or job.source
         return {
             "file": str(job.source),
-            "error": f"{job.source}: {exc.strerror or exc}",
-            "exit_code": 2,
+            "error": f"{where}: {exc.strerror or exc}",
+            "exit_code": int(ExitCode.ENVIRONMENT),
         }
     except Exception as exc:
         return {
             "file": str(job.source),
             "error": f"internal error: {type(exc).__name__}: {exc} (a bug in hegui; report it)",
-            "exit_code": 1,
+            "exit_code": int(ExitCode.INTERNAL),
         }
 
 
@@ -120,8 +182,9 @@ def run_batch(
 
 
 def failure_exit_code(records: Sequence[Record]) -> int:
-    """0 when every job succeeded; 2 when every failure was bad input; else 1."""
+    """0 when every job succeeded; else the gravest cause: 4 bug, 3 environment, 2 bad input."""
     codes = {r.get("exit_code") for r in records if "error" in r}
-    if not codes:
-        return 0
-    return 2 if codes == {2} else 1
+    for code in (ExitCode.INTERNAL, ExitCode.ENVIRONMENT, ExitCode.BAD_INPUT):
+        if int(code) in codes:
+            return int(code)
+    return int(ExitCode.INTERNAL) if codes else 0

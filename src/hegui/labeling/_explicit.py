@@ -15,7 +15,13 @@ from pydantic import JsonValue
 
 from hegui.errors import InputError, UnsupportedFormatError
 from hegui.labeling._explicit_audio import CuePosition, RhythmCue, label_audio_file
-from hegui.labeling._explicit_image import DEFAULT_IMAGE_WORDING, ImagePosition, label_image_file
+from hegui.labeling._explicit_image import (
+    DEFAULT_IMAGE_WORDING,
+    ImagePosition,
+    check_pixels,
+    image_size,
+    label_image_file,
+)
 from hegui.labeling._explicit_text import (
     DEFAULT_TEXT_WORDING,
     TextPosition,
@@ -106,6 +112,7 @@ def add_explicit(src: Path, dst: Path, fmt: FileFormat, options: ExplicitOptions
     if fmt in (FileFormat.MARKDOWN, FileFormat.TEXT, FileFormat.HTML):
         return _text_file(src, dst, fmt, options)
     if fmt in (FileFormat.JPEG, FileFormat.PNG, FileFormat.WEBP):
+        check_pixels(src, *image_size(src))  # before anything else is loaded
         font = find_cjk_font(options.font)
         wording = options.wording or DEFAULT_IMAGE_WORDING
         g = label_image_file(

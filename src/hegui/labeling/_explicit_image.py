@@ -22,11 +22,19 @@ from typing import TYPE_CHECKING, Any
 from hegui.errors import CorruptFileError, InputError
 from hegui.labeling._explicit_text import check_wording
 from hegui.labeling._font import CjkFont
+from hegui.labeling._limits import current_limits
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["ImageLabelGeometry", "ImagePosition", "draw_image_label", "label_image_file"]
+__all__ = [
+    "ImageLabelGeometry",
+    "ImagePosition",
+    "check_pixels",
+    "draw_image_label",
+    "image_size",
+    "label_image_file",
+]
 
 DEFAULT_IMAGE_WORDING = "AI生成"
 
@@ -168,6 +176,45 @@ def _save_kwargs(src: Any, fmt: str, raw: bytes) -> dict[str, Any]:
     return kwargs
 
 
+def check_pixels(src: Path, width: int, height: int, what: str = "image") -> None:
+    """Refuse to decode more than ``max_pixels`` pixels.
+
+    Security review S13: a 155 kB PNG of 16000x10000 pixels took 2 GiB to decode.
+
+    Raises:
+        InputError: The image is larger than the limit; the message names the override.
+    """
+    cap = current_limits().max_pixels
+    if width * height > cap:
+        raise InputError(
+            f"{src}: the {what} is {width}x{height} = {width * height:,} pixels, over the "
+            f"max_pixels limit ({cap:,}); hegui will not decode it. If the file is genuine, "
+            f"raise the limit (--limit max_pixels={width * height})"
+        )
+
+
+def image_size(src: Path) -> tuple[int, int]:
+    """Width and height from the image header, without decoding pixels.
+
+    Pillow's own decompression-bomb check fires on opening; here only the header is read, so
+    its warning is not needed yet and :func:`check_pixels` decides with hegui's limit.
+    """
+    import warnings
+
+    from PIL import Image as PILImage
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+        try:
+            with PILImage.open(src) as im:
+                return im.size
+        except PILImage.DecompressionBombError as exc:
+            cap = current_limits().max_pixels
+            raise InputError(
+                f"{src}: {exc} Over the max_pixels limit ({cap:,}); hegui will not decode it"
+            ) from None
+
+
 def label_image_file(
     src: Path,
     dst: Path,
@@ -184,6 +231,7 @@ def label_image_file(
     raw = src.read_bytes()
     try:
         with PILImage.open(src) as im:
+            check_pixels(src, *im.size)
             im.load()
             fmt = im.format or "PNG"
             if getattr(im, "n_frames", 1) > 1:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hegui.errors import InputError
-from hegui.labeling._explicit_image import ImagePosition, _bbox, fit_font_size
+from hegui.labeling._explicit_image import ImagePosition, _bbox, check_pixels, fit_font_size
 from hegui.labeling._explicit_text import check_wording
 from hegui.labeling._ffmpeg import probe, run_ffmpeg
 from hegui.labeling._font import CjkFont
@@ -61,6 +61,7 @@ def label_video_file(
     info = probe(src)
     if info.width is None or info.height is None:
         raise InputError(f"{src}: no video stream; use an audio cue for audio-only files")
+    check_pixels(src, info.width, info.height, "frame")
     shortest = min(info.width, info.height)
     target = max(1, math.ceil(min_ratio * shortest))
     # One pixel of margin: ffmpeg's rasteriser may round glyph edges differently from Pillow's.

@@ -24,19 +24,27 @@ from enum import StrEnum
 from pathlib import Path
 
 from hegui.errors import InputError, LabelConflictError
-from hegui.labeling._files import WriteResult, content_digest, inspect_file, write_label
+from hegui.labeling._commit import FileState
+from hegui.labeling._files import (
+    WriteResult,
+    content_digest,
+    guarded,
+    inspect_file,
+    write_held,
+)
 from hegui.labeling._found import FileReport, FoundLabel
 from hegui.labeling._integrity import (
-    IntegrityKey,
+    ContentDigest,
     IntegrityResult,
     Role,
     sign_label,
     verify_integrity,
 )
+from hegui.labeling._keys import IntegrityKey
 from hegui.labeling._model import AigcLabel, LabelValue
 from hegui.labeling._provider import ServiceType, check_provider_code
 from hegui.labeling._traces import Trace, find_traces
-from hegui.labeling.carriers import FileFormat
+from hegui.labeling.carriers import RETIRED_DIGESTS, FileFormat
 
 __all__ = ["Determination", "Verification", "propagate", "verify_file"]
 
@@ -107,14 +115,16 @@ def _integrity(
     label = found.to_label() if found else None
     if label is None:
         return ()
-    digest_cache: list[str | None] = []
+    digest_cache: list[ContentDigest | None] = []
 
-    def digest() -> str | None:
+    def digest() -> ContentDigest | None:
         if not digest_cache:
             digest_cache.append(content_digest(path, fmt))
         return digest_cache[0]
 
-    return tuple(verify_integrity(label, role, keys, digest) for role in Role)
+    return tuple(
+        verify_integrity(label, role, keys, digest, retired=RETIRED_DIGESTS.get) for role in Role
+    )
 
 
 def verify_file(
@@ -154,6 +164,32 @@ def verify_file(
     )
 
 
+def _propagated(
+    path: Path, result: Verification, platform: str, pid: str, replace: bool
+) -> AigcLabel:
+    """The label the platform writes: the existing one carried forward, or a first write."""
+    value = result.determination.label_value
+    assert value is not None
+    if result.label is None:
+        return AigcLabel.first_write(platform, pid, label=value)
+    existing = result.label.to_label()
+    if existing is None:
+        raise LabelConflictError(
+            f"{path}: the implicit label in {result.label.carrier} cannot be carried forward "
+            f"unaltered ({'; '.join(result.label.problems)}); Measures Art. 10 forbids "
+            "altering it. Publish with the Art. 6 notice without writing metadata"
+        )
+    own = existing.content_propagator == platform != existing.content_producer
+    if own and not replace:
+        raise LabelConflictError(
+            f"{path}: already carries your propagation elements (PropagateID "
+            f"{existing.propagate_id!r}); replace them only on purpose (option --replace)"
+        )
+    return existing.model_copy(
+        update={"content_propagator": platform, "propagate_id": pid, "reserved_code2": ""}
+    )
+
+
 def propagate(
     path: Path,
     platform: str,
@@ -162,9 +198,10 @@ def propagate(
     propagate_id: str | None = None,
     keys: Sequence[IntegrityKey] = (),
     sign_with: IntegrityKey | None = None,
-    cover_content: bool = False,
+    cover_content: bool | None = None,
     declared: bool = False,
     replace: bool = False,
+    force: bool = False,
     durable: bool = True,
 ) -> Verification:
     """Verify ``path`` and write the platform's propagation elements (Art. 6, last paragraph).
@@ -176,9 +213,11 @@ def propagate(
         propagate_id: The platform's id of the content; a random UUID (hex) when None.
         keys: Keys to check existing integrity values with.
         sign_with: Key for ``ReservedCode2``.
-        cover_content: Include the content digest in ``ReservedCode2``.
+        cover_content: Bind the content digest in ``ReservedCode2``: None (default) wherever
+            the format has one, True required, False metadata only.
         declared: The uploader declared the content generated.
-        replace: Overwrite a non-conforming label-like value that cannot be carried forward.
+        replace: Replace the propagation elements of an earlier platform (yours only).
+        force: In place, replace a read-only file.
         durable: fsync before the rename.
 
     Raises:
@@ -192,33 +231,32 @@ def propagate(
             f"--platform {platform}: service type (position 23) is '1' (generation); a "
             "distribution platform's code uses '2' (TC260 coding guide)"
         )
-    result = verify_file(path, keys=[*keys, *([sign_with] if sign_with else [])], declared=declared)
-    value = result.determination.label_value
-    if value is None:
-        return result
-    pid = propagate_id or uuid.uuid4().hex
-    if result.label is not None:
-        existing = result.label.to_label()
-        if existing is None:
-            raise LabelConflictError(
-                f"{path}: the implicit label in {result.label.carrier} cannot be carried forward "
-                f"unaltered ({'; '.join(result.label.problems)}); Measures Art. 10 forbids "
-                "altering it. Publish with the Art. 6 notice without writing metadata"
-            )
-        label = existing.model_copy(
-            update={"content_propagator": platform, "propagate_id": pid, "reserved_code2": ""}
+    all_keys = [*keys, *([sign_with] if sign_with else [])]
+    with guarded(path, in_place=dst is None, force=force):
+        state = FileState.of(path)
+        result = verify_file(path, keys=all_keys, declared=declared)
+        value = result.determination.label_value
+        if value is None:
+            return result
+        label = _propagated(path, result, platform, propagate_id or uuid.uuid4().hex, replace)
+        if sign_with is not None:
+            digest = content_digest(path) if cover_content is not False else None
+            if cover_content and digest is None:
+                raise InputError(
+                    f"{path}: this format has no content digest; sign without covering the "
+                    "content (option --metadata-only)"
+                )
+            label = sign_label(label, Role.PLATFORM, sign_with, digest)
+        # Carrying an existing label forward rewrites its slot by design (Art. 6).
+        written = write_held(
+            path,
+            label,
+            dst,
+            state=state,
+            replace=replace or result.label is not None,
+            durable=durable,
         )
-    else:
-        label = AigcLabel.first_write(platform, pid, label=value)
-    if sign_with is not None:
-        digest = content_digest(path) if cover_content else None
-        if cover_content and digest is None:
-            raise InputError(f"{path}: this format has no content digest; drop cover_content")
-        label = sign_label(label, Role.PLATFORM, sign_with, digest)
-    written = write_label(path, label, dst, replace=replace, durable=durable)
-    after = verify_file(
-        written.target, keys=[*keys, *([sign_with] if sign_with else [])], declared=declared
-    )
+    after = verify_file(written.target, keys=all_keys, declared=declared)
     return Verification(
         after.report,
         result.determination,

@@ -17,7 +17,8 @@ from hegui.evidence import Evidence, EvidenceResult, InputDigest, digest_file
 from hegui.labeling._batch import Job, Record
 from hegui.labeling._explicit import ExplicitOptions
 from hegui.labeling._files import inspect_file
-from hegui.labeling._integrity import IntegrityKey
+from hegui.labeling._keys import IntegrityKey
+from hegui.labeling._limits import Limits, applied
 from hegui.labeling._platform import propagate, verify_file
 from hegui.labeling._produce import label_file
 
@@ -48,23 +49,26 @@ def add_record(
     producer: str,
     produce_id: str | None,
     key: IntegrityKey | None,
-    cover_content: bool,
+    cover_content: bool | None,
     explicit: ExplicitOptions | None,
     replace: bool,
+    force: bool = False,
+    limits: Limits | None = None,
 ) -> Record:
     """Label one file as its producer."""
-    if job.target is not None:
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-    result = label_file(
-        job.source,
-        producer,
-        job.target,
-        produce_id=produce_id,
-        key=key,
-        cover_content=cover_content,
-        explicit=explicit,
-        replace=replace,
-    )
+    job.prepare()
+    with applied(limits or Limits()):
+        result = label_file(
+            job.source,
+            producer,
+            job.target,
+            produce_id=produce_id,
+            key=key,
+            cover_content=cover_content,
+            explicit=explicit,
+            replace=replace,
+            force=force,
+        )
     drawn: JsonValue = None
     if result.explicit is not None:
         drawn = {"modality": result.explicit.modality, **result.explicit.details}
@@ -79,9 +83,10 @@ def add_record(
     }
 
 
-def inspect_record(job: Job) -> Record:
+def inspect_record(job: Job, limits: Limits | None = None) -> Record:
     """``{"file", "format", "labels"}``, plus file-level ``notes`` for diagnostics."""
-    report = inspect_file(job.source)
+    with applied(limits or Limits()):
+        report = inspect_file(job.source)
     record: Record = dict(report.to_json_dict())  # type: ignore[arg-type]
     if report.notes:
         record["notes"] = list(report.notes)
@@ -95,27 +100,30 @@ def verify_record(
     declared: bool,
     keys: Sequence[IntegrityKey],
     sign_with: IntegrityKey | None,
-    cover_content: bool,
+    cover_content: bool | None,
     propagate_id: str | None,
     replace: bool,
+    force: bool = False,
+    limits: Limits | None = None,
 ) -> Record:
     """Decide the Art. 6 case; with a platform code, also write the propagation elements."""
-    if job.target is not None:
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-    if platform is None:
-        result = verify_file(job.source, keys=keys, declared=declared)
-    else:
-        result = propagate(
-            job.source,
-            platform,
-            job.target,
-            propagate_id=propagate_id,
-            keys=keys,
-            sign_with=sign_with,
-            cover_content=cover_content,
-            declared=declared,
-            replace=replace,
-        )
+    job.prepare()
+    with applied(limits or Limits()):
+        if platform is None:
+            result = verify_file(job.source, keys=keys, declared=declared)
+        else:
+            result = propagate(
+                job.source,
+                platform,
+                job.target,
+                propagate_id=propagate_id,
+                keys=keys,
+                sign_with=sign_with,
+                cover_content=cover_content,
+                declared=declared,
+                replace=replace,
+                force=force,
+            )
     d = result.determination
     return {
         "file": str(job.source),

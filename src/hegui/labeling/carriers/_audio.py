@@ -51,12 +51,13 @@ def _id3_end(f: Any, path: Path) -> int:
     return 10 + size + (10 if head[5] & 0x10 else 0)
 
 
-@carrier
+@carrier("hegui/mp3")
 class Mp3Carrier:
     """ID3v2 ``TXXX`` frame, description ``AIGC``."""
 
     format: ClassVar[FileFormat] = FileFormat.MP3
     slot: ClassVar[str] = "mp3.id3_txxx"
+    digest_version: ClassVar[int] = 1
 
     def _tags(self, path: Path) -> Any:
         from mutagen import MutagenError
@@ -166,12 +167,13 @@ class _VorbisCommentCarrier:
         """Extra integrity checks before writing."""
 
 
-@carrier
+@carrier("hegui/flac")
 class FlacCarrier(_VorbisCommentCarrier):
     """FLAC ``VORBIS_COMMENT`` block."""
 
     format: ClassVar[FileFormat] = FileFormat.FLAC
     slot: ClassVar[str] = "flac.vorbis_comment"
+    digest_version: ClassVar[int] = 1
 
     def _open(self, path: Path) -> Any:
         from mutagen import MutagenError
@@ -204,12 +206,13 @@ class FlacCarrier(_VorbisCommentCarrier):
         return h.hexdigest()
 
 
-@carrier
+@carrier("hegui/ogg")
 class OggCarrier(_VorbisCommentCarrier):
     """Ogg Vorbis, Opus, FLAC or Speex comment header."""
 
     format: ClassVar[FileFormat] = FileFormat.OGG
     slot: ClassVar[str] = "ogg.vorbis_comment"
+    digest_version: ClassVar[int] = 1
 
     def _open(self, path: Path) -> Any:
         import mutagen

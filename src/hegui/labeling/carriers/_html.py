@@ -123,12 +123,13 @@ def _element(value: str) -> str:
     return f'<meta name="AIGC" content="{html.escape(value, quote=True)}">'
 
 
-@carrier
+@carrier("hegui/html")
 class HtmlCarrier:
     """``<meta name="AIGC">``."""
 
     format: ClassVar[FileFormat] = FileFormat.HTML
     slot: ClassVar[str] = "html.meta"
+    digest_version: ClassVar[int] = 1
 
     def read(self, path: Path) -> list[RawLabel]:
         """Every AIGC meta element."""

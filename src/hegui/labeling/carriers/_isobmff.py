@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Final
 
 from hegui.errors import CorruptFileError, UnsupportedFormatError
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers._io import read_exact
 
 __all__ = [
@@ -69,8 +70,12 @@ def _header(data: bytes, pos: int, end: int, where: str) -> Box:
 
 def children(data: bytes, start: int, end: int, where: str) -> list[Box]:
     """Boxes in ``data[start:end]`` (offsets into ``data``)."""
-    out, pos = [], start
+    out: list[Box] = []
+    pos = start
+    cap = current_limits().max_structures
     while pos < end:
+        if len(out) >= cap:
+            raise CorruptFileError(f"{where}: more than {cap} boxes in one container")
         box = _header(data, pos, end, where)
         out.append(box)
         pos = box.end
@@ -78,10 +83,17 @@ def children(data: bytes, start: int, end: int, where: str) -> list[Box]:
 
 
 def top_level(f: BinaryIO, path: Path) -> list[Box]:
-    """Top-level boxes, reading headers only."""
+    """Top-level boxes, reading headers only; at most ``max_structures`` of them (S11)."""
     size = f.seek(0, 2)
-    out, pos = [], 0
+    out: list[Box] = []
+    pos = 0
+    cap = current_limits().max_structures
     while pos < size:
+        if len(out) >= cap:
+            raise CorruptFileError(
+                f"{path}: more than {cap} top-level boxes (max_structures); a real MP4 has a "
+                "handful. Raise the limit with --limit max_structures=N if this file is genuine"
+            )
         f.seek(pos)
         head = f.read(16)
         if len(head) < 8:

@@ -16,6 +16,7 @@ from typing import BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError, InputError
 from hegui.labeling._found import RawLabel
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_rest, hash_range, read_exact
 from hegui.labeling.carriers._xmp import find_labels, set_label
@@ -24,6 +25,7 @@ __all__ = ["JpegCarrier"]
 
 XMP_HEADER: Final = b"http://ns.adobe.com/xap/1.0/\x00"
 EXIF_HEADER: Final = b"Exif\x00\x00"
+_EXTENDED_XMP: Final = b"http://ns.adobe.com/xmp/extension/\x00"
 _APP1: Final = 0xE1
 _SOS: Final = 0xDA
 _MAX_PAYLOAD: Final = 0xFFFF - 2
@@ -51,7 +53,14 @@ def read_header(f: BinaryIO, path: Path) -> tuple[list[Segment], int]:
     if f.read(2) != b"\xff\xd8":
         raise CorruptFileError(f"{path}: not a JPEG (no SOI marker at byte 0)")
     segments: list[Segment] = []
+    limits = current_limits()
+    held = 0
     while True:
+        if len(segments) >= limits.max_structures or held > limits.max_header_bytes:
+            raise CorruptFileError(
+                f"{path}: more than {len(segments)} marker segments or {held} bytes of them before "
+                "the image data (max_structures, max_header_bytes); not a plausible JPEG"
+            )
         pos = f.tell()
         head = f.read(2)
         if len(head) < 2:
@@ -75,6 +84,7 @@ def read_header(f: BinaryIO, path: Path) -> tuple[list[Segment], int]:
                 f"{path}: corrupt: segment 0x{marker:02X} at byte {pos} has length {length}"
             )
         segments.append(Segment(marker, read_exact(f, length - 2, path, f"segment 0x{marker:02X}")))
+        held += length
 
 
 def _user_comment(exif_payload: bytes) -> tuple[str, tuple[str, ...]] | None:
@@ -106,12 +116,13 @@ def _user_comment(exif_payload: bytes) -> tuple[str, tuple[str, ...]] | None:
     return text, problems
 
 
-@carrier
+@carrier("hegui/jpeg")
 class JpegCarrier:
     """XMP APP1 (written) and EXIF UserComment (read)."""
 
     format: ClassVar[FileFormat] = FileFormat.JPEG
     slot: ClassVar[str] = "jpeg.xmp"
+    digest_version: ClassVar[int] = 2
 
     def read(self, path: Path) -> list[RawLabel]:
         """Labels in XMP and EXIF UserComment."""
@@ -180,16 +191,25 @@ class JpegCarrier:
                 copy_rest(f, out, src)
 
     def essence(self, path: Path) -> str | None:
-        """Every segment except APPn and COM, then the scan data to the end of the file."""
+        """``jpeg/2``: every segment but the XMP ones, in order, then the scan data to the end.
+
+        EXIF (orientation), ICC profiles (APP2) and Adobe APP14 change what a reader renders, so
+        they are covered; only the XMP APP1 segments (standard and extended), where labels live,
+        are not.
+        """
         h = hashlib.sha256()
         with path.open("rb") as f:
             segments, sos = read_header(f, path)
             for seg in segments:
-                if not (0xE0 <= seg.marker <= 0xEF or seg.marker == 0xFE):
+                if not _is_xmp(seg):
                     h.update(seg.encode())
             f.seek(sos)
             hash_range(f, 1 << 62, h)
         return h.hexdigest()
+
+
+def _is_xmp(seg: Segment) -> bool:
+    return seg.marker == _APP1 and seg.payload.startswith((XMP_HEADER, _EXTENDED_XMP))
 
 
 def _check_end(f: BinaryIO, path: Path) -> None:

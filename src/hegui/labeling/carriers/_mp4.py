@@ -22,10 +22,11 @@ import hashlib
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, ClassVar, Final
+from typing import Any, BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling._found import RawLabel
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_range, hash_range, read_exact
 from hegui.labeling.carriers._isobmff import (
@@ -43,7 +44,9 @@ __all__ = ["Mp4Carrier"]
 
 XMP_UUID: Final = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
 _KEY: Final = b"AIGC"
-_MAX_MOOV: Final = 64 << 20
+_SKIPPED: Final = frozenset({b"free", b"skip", b"wide"})
+_LABEL_PLACES: Final = frozenset({b"udta", b"meta", b"uuid"})
+_TABLE_PATH: Final = frozenset({b"trak", b"mdia", b"minf", b"stbl"})
 
 
 def _meta_start(data: bytes, meta: Box) -> int:
@@ -239,12 +242,13 @@ def set_label(moov: bytes, value: str, where: str) -> bytes:
     return make_box(b"moov", b"".join(body))
 
 
-@carrier
+@carrier("hegui/mp4")
 class Mp4Carrier:
     """``moov/udta/meta`` mdta key ``AIGC``."""
 
     format: ClassVar[FileFormat] = FileFormat.MP4
     slot: ClassVar[str] = "mp4.keys"
+    digest_version: ClassVar[int] = 2
 
     def _moov(self, f: BinaryIO, path: Path) -> tuple[list[Box], Box, bytes]:
         boxes = top_level(f, path)
@@ -253,9 +257,10 @@ class Mp4Carrier:
             what = "no moov box (an unfinished recording?)" if not moovs else "several moov boxes"
             raise CorruptFileError(f"{path}: {what}; cannot label it")
         moov = moovs[0]
-        if moov.size > _MAX_MOOV:
+        cap = current_limits().max_header_bytes
+        if moov.size > cap:
             raise UnsupportedFormatError(
-                f"{path}: moov is {moov.size} bytes, over hegui's 64 MiB limit"
+                f"{path}: moov is {moov.size} bytes, over the max_header_bytes limit ({cap})"
             )
         f.seek(moov.offset)
         data = read_exact(f, moov.size, path, "moov")
@@ -269,7 +274,7 @@ class Mp4Carrier:
             boxes, _, moov = self._moov(f, path)
             found = _labels(moov, str(path))
             for box in boxes:
-                if box.type == b"uuid" and box.size < _MAX_MOOV:
+                if box.type == b"uuid" and box.size < current_limits().max_metadata_bytes:
                     f.seek(box.body)
                     if f.read(16) == XMP_UUID:
                         found += _xmp(f.read(box.size - box.header - 16))
@@ -311,11 +316,50 @@ class Mp4Carrier:
                     copy_range(f, out, box.size, src)
 
     def essence(self, path: Path) -> str | None:
-        """The payloads of every ``mdat`` box, in file order."""
+        """``mp4/2``: ``moov`` without its label places, then every other box but padding.
+
+        ``moov`` holds the track headers, edit lists and sample tables that decide what plays;
+        its ``udta``, ``meta`` and XMP ``uuid`` children (user data and labels) are left out,
+        and chunk offsets are hashed relative to the first ``mdat`` payload, so moving the media
+        data when ``moov`` grows leaves the digest unchanged. ``mdat`` is hashed by payload;
+        ``free``/``skip``/``wide`` padding is skipped.
+        """
         h = hashlib.sha256()
         with path.open("rb") as f:
-            for box in top_level(f, path):
-                if box.type == b"mdat":
-                    f.seek(box.body)
-                    hash_range(f, box.size - box.header, h)
+            boxes = top_level(f, path)
+            mdat = next((b for b in boxes if b.type == b"mdat"), None)
+            base = mdat.body if mdat is not None else 0
+            for box in boxes:
+                if box.type in _SKIPPED:
+                    continue
+                h.update(box.type)
+                if box.type == b"moov":
+                    _, _, moov = self._moov(f, path)
+                    _hash_moov(h, moov, base, str(path))
+                    continue
+                f.seek(box.body)
+                hash_range(f, box.size - box.header, h)
         return h.hexdigest()
+
+
+def _hash_moov(h: Any, moov: bytes, base: int, where: str) -> None:
+    def visit(start: int, end: int, top: bool) -> None:
+        for box in children(moov, start, end, where):
+            if top and box.type in _LABEL_PLACES:
+                continue
+            h.update(box.type + struct.pack(">Q", box.size - box.header))
+            if box.type in _TABLE_PATH:
+                visit(box.body, box.end, False)
+            elif box.type in (b"stco", b"co64"):
+                fmt, step = (">Q", 8) if box.type == b"co64" else (">I", 4)
+                (count,) = struct.unpack_from(">I", moov, box.body + 4)
+                if box.body + 8 + count * step > box.end:
+                    raise CorruptFileError(f"{where}: {box.type!r} table runs past its box")
+                h.update(moov[box.body : box.body + 8])
+                for i in range(count):
+                    (offset,) = struct.unpack_from(fmt, moov, box.body + 8 + i * step)
+                    h.update(struct.pack(">q", offset - base))
+            else:
+                h.update(moov[box.body : box.end])
+
+    visit(8, len(moov), True)

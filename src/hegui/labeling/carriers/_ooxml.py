@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 from typing import ClassVar, Final
@@ -18,8 +19,10 @@ from lxml import etree
 
 from hegui.errors import CorruptFileError
 from hegui.labeling._found import RawLabel
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import CHUNK
+from hegui.labeling.carriers._zip import open_package
 
 __all__ = ["DocxCarrier", "PptxCarrier", "XlsxCarrier"]
 
@@ -35,8 +38,6 @@ _REL_TYPE: Final = (
 )
 _MIME: Final = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _FMTID: Final = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-_METADATA_PARTS: Final = frozenset({_TYPES, _RELS})
-_MAX_PART: Final = 16 << 20
 
 
 def _parser() -> etree.XMLParser:
@@ -48,16 +49,17 @@ def _read_part(z: zipfile.ZipFile, name: str, path: Path) -> bytes | None:
         info = z.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > _MAX_PART:
-        raise CorruptFileError(f"{path}: part {name} is implausibly large ({info.file_size} bytes)")
+    cap = current_limits().max_metadata_bytes
+    if info.file_size > cap:
+        raise CorruptFileError(
+            f"{path}: part {name} has {info.file_size} bytes, over the max_metadata_bytes limit "
+            f"({cap})"
+        )
     return z.read(info)
 
 
 def _open(path: Path) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise CorruptFileError(f"{path}: corrupt or truncated ZIP package ({exc})") from None
+    return open_package(path)
 
 
 def _xml(data: bytes, name: str, path: Path) -> etree._Element:
@@ -174,39 +176,77 @@ class _OoxmlCarrier:
                 out.comment = z.comment
 
     def essence(self, path: Path) -> str | None:
-        """Names and contents of every part except docProps/*, the content types and root rels."""
+        """``<format>/2``: name, size and content of every part but ``docProps/custom.xml``.
+
+        ``[Content_Types].xml`` and ``_rels/.rels`` are hashed in canonical XML (C14N) after
+        removing only the custom-properties override and relationship that :meth:`write` adds,
+        so a main document moved into ``docProps/`` or a repointed relationship changes the
+        digest (security review S2).
+        """
         h = hashlib.sha256()
         with _open(path) as z:
             for info in sorted(z.infolist(), key=lambda i: i.filename):
                 name = info.filename
-                if name.startswith("docProps/") or name in _METADATA_PARTS:
+                if name == CUSTOM:
                     continue
                 h.update(name.encode() + b"\x00")
+                if name in (_TYPES, _RELS):
+                    canonical = _canonical(_read_part(z, name, path) or b"", name, path)
+                    h.update(struct.pack(">Q", len(canonical)) + canonical)
+                    continue
+                h.update(struct.pack(">Q", info.file_size))
                 with z.open(info) as part:
                     while block := part.read(CHUNK):
                         h.update(block)
         return h.hexdigest()
 
 
-@carrier
+def _canonical(data: bytes, name: str, path: Path) -> bytes:
+    root = _xml(data, name, path)
+    for el in list(root):
+        custom = (el.tag == f"{{{_CT}}}Override" and el.get("PartName") == "/" + CUSTOM) or (
+            el.tag == f"{{{_PR}}}Relationship"
+            and el.get("Type") == _REL_TYPE
+            and (el.get("Target") or "").lstrip("/") == CUSTOM
+        )
+        if custom:
+            _drop(el)
+    return etree.tostring(root, method="c14n")
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    assert parent is not None
+    prev = el.getprevious()
+    if el.tail and prev is not None:
+        prev.tail = (prev.tail or "") + el.tail
+    elif el.tail:
+        parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+@carrier("hegui/docx")
 class DocxCarrier(_OoxmlCarrier):
     """Word documents."""
 
     format: ClassVar[FileFormat] = FileFormat.DOCX
     slot: ClassVar[str] = "docx.custom_xml"
+    digest_version: ClassVar[int] = 2
 
 
-@carrier
+@carrier("hegui/xlsx")
 class XlsxCarrier(_OoxmlCarrier):
     """Excel workbooks."""
 
     format: ClassVar[FileFormat] = FileFormat.XLSX
     slot: ClassVar[str] = "xlsx.custom_xml"
+    digest_version: ClassVar[int] = 2
 
 
-@carrier
+@carrier("hegui/pptx")
 class PptxCarrier(_OoxmlCarrier):
     """PowerPoint presentations."""
 
     format: ClassVar[FileFormat] = FileFormat.PPTX
     slot: ClassVar[str] = "pptx.custom_xml"
+    digest_version: ClassVar[int] = 2

@@ -1,8 +1,10 @@
-"""PDF: Info dictionary key ``/AIGC`` and, mirrored, ``TC260:AIGC`` in the catalog's XMP.
+"""PDF: the Info dictionary key ``/AIGC``, one label per file.
 
-Source: ``standards.md`` §2.4 (grade C): the Info dictionary key ``/AIGC``; XMP is the guides'
-general scheme, and PDF/A keeps Info and XMP in step, so hegui writes both with the same value
-(one label in two synchronised slots, not a duplicate).
+Source: ``standards-verification-2026-12.md`` item 39 (grade B-weak: one exporter citing
+TC260-PG-20258A §6.3): the Info dictionary key ``/AIGC``. GB 45438 §6.1 c) keeps one label per
+file ("应仅保留一份", grade B) and no source asks for an XMP copy, so hegui writes Info only; a
+``TC260:AIGC`` property in the catalog's XMP (an earlier hegui wrote one) is read, reported as a
+second label, and removed when hegui writes the label.
 
 The write is an incremental update (ISO 32000-1 §7.5.6) through pypdf: the original bytes stay
 as they are and the changed Info, catalog and metadata stream are appended, so existing
@@ -17,8 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling._found import RawLabel
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
-from hegui.labeling.carriers._xmp import find_labels, set_label
+from hegui.labeling.carriers._xmp import find_labels, remove_labels
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -62,13 +65,13 @@ def _literal(value: str) -> Any:
     return Literal(value)
 
 
-@carrier
+@carrier("hegui/pdf")
 class PdfCarrier:
-    """Info ``/AIGC``, mirrored in XMP."""
+    """Info ``/AIGC``; labels in XMP are read and, on write, removed."""
 
     format: ClassVar[FileFormat] = FileFormat.PDF
     slot: ClassVar[str] = "pdf.info"
-    mirrors: ClassVar[frozenset[str]] = frozenset({"pdf.xmp"})
+    digest_version: ClassVar[int] = 2
 
     def read(self, path: Path) -> list[RawLabel]:
         """The Info entry and any XMP label."""
@@ -93,16 +96,10 @@ class PdfCarrier:
         return found
 
     def write(self, src: Path, dst: Path, value: str) -> None:
-        """Append an incremental update with the Info entry and the XMP property."""
+        """Append an incremental update with the Info entry (and XMP without labels)."""
         from pypdf import PdfWriter
         from pypdf.errors import PyPdfError
-        from pypdf.generic import (
-            DecodedStreamObject,
-            DictionaryObject,
-            IndirectObject,
-            NameObject,
-            StreamObject,
-        )
+        from pypdf.generic import DictionaryObject, IndirectObject, NameObject, StreamObject
 
         _open(src)
         try:
@@ -114,38 +111,106 @@ class PdfCarrier:
                 raise CorruptFileError(f"{src}: the Info entry is not a dictionary")
             info[NameObject(_KEY)] = _literal(value)
             root = writer.root_object
-            try:
-                packet = set_label(_xmp_bytes(root), value)
-            except CorruptFileError as exc:
-                raise CorruptFileError(f"{src}: {exc}") from None
             existing = root.get("/Metadata")
-            if isinstance(existing, IndirectObject):
+            packet = _xmp_bytes(root) if existing is not None else None
+            cleaned = remove_labels(packet) if packet else None
+            if cleaned is not None:
                 # Update the stream object itself: pypdf's incremental writer can hand out an
                 # object number an earlier revision's xref stream already uses.
-                target = existing.get_object()
+                target = existing.get_object() if isinstance(existing, IndirectObject) else None
                 if not isinstance(target, StreamObject):
                     raise CorruptFileError(f"{src}: the catalog's /Metadata is not a stream")
-                target.set_data(packet)
-            else:
-                stream = DecodedStreamObject()
-                stream.set_data(packet)
-                stream[NameObject("/Type")] = NameObject("/Metadata")
-                stream[NameObject("/Subtype")] = NameObject("/XML")
-                root[NameObject("/Metadata")] = writer._add_object(stream)
+                target.set_data(cleaned)
             with dst.open("wb") as out:
                 writer.write(out)
         except (PyPdfError, ValueError, KeyError) as exc:
             raise CorruptFileError(f"{src}: cannot update this PDF ({exc})") from None
 
     def essence(self, path: Path) -> str | None:
-        """Every page's content streams and the data of the XObjects (images, forms) it uses."""
+        """``pdf/2``: every page and everything it draws with, and the catalog but its XMP.
+
+        Each page dictionary is hashed deeply, with its inherited attributes (``/MediaBox``,
+        ``/CropBox``, ``/Rotate``, ``/Resources``): content streams, fonts, images, nested form
+        XObjects, patterns, shadings, graphics states, annotations and their appearance
+        streams, as stored (streams by their encoded bytes, so nothing is decompressed). The
+        catalog is hashed the same way without ``/Metadata`` and ``/Pages`` (the pages are
+        hashed in order), so optional-content and form settings count. ``/Parent`` links are
+        not followed. Security review S3: a covering annotation or a new crop box now changes
+        the digest.
+        """
         reader = _open(path)
-        h = hashlib.sha256()
+        hasher = _DeepHash(current_limits().max_structures * 10, str(path))
         for page in reader.pages:
-            contents = page.get_contents()
-            h.update(b"page" + (contents.get_data() if contents is not None else b""))
-            resources = page.get("/Resources")
-            xobjects = resources.get_object().get("/XObject") if resources is not None else None
-            for name, ref in sorted((xobjects.get_object() if xobjects else {}).items()):
-                h.update(name.encode() + ref.get_object().get_data())
-        return h.hexdigest()
+            hasher.feed(b"page", page)
+        root: Any = reader.trailer["/Root"].get_object()
+        hasher.feed(b"catalog", {k: v for k, v in root.items() if k not in ("/Metadata", "/Pages")})
+        return hasher.hexdigest()
+
+
+class _DeepHash:
+    """SHA-256 over a PDF object graph, each indirect object once (then by visit index)."""
+
+    def __init__(self, budget: int, where: str) -> None:
+        self._h = hashlib.sha256()
+        self._seen: dict[tuple[int, int], int] = {}
+        self._budget = budget
+        self._where = where
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+    def feed(self, tag: bytes, obj: Any) -> None:
+        self._h.update(tag)
+        self._visit(obj)
+
+    def _visit(self, obj: Any) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            BooleanObject,
+            IndirectObject,
+            NameObject,
+            NullObject,
+            StreamObject,
+        )
+
+        h = self._h
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in self._seen:
+                h.update(b"R%d;" % self._seen[ref])
+                return
+            self._seen[ref] = len(self._seen)
+            self._budget -= 1
+            if self._budget < 0:
+                raise CorruptFileError(
+                    f"{self._where}: more PDF objects than the content digest may visit "
+                    "(10 x max_structures)"
+                )
+            obj = obj.get_object()
+        if isinstance(obj, dict):
+            h.update(b"<<")
+            for key in sorted(obj):
+                if key == "/Parent":
+                    continue
+                h.update(str(key).encode("utf-8", "backslashreplace") + b" ")
+                self._visit(obj[key])
+            h.update(b">>")
+            if isinstance(obj, StreamObject):
+                raw = bytes(getattr(obj, "_data", b"") or b"")
+                h.update(b"stream%d:" % len(raw) + raw)
+        elif isinstance(obj, ArrayObject | list):
+            h.update(b"[")
+            for item in obj:
+                self._visit(item)
+            h.update(b"]")
+        elif isinstance(obj, NameObject):
+            h.update(b"N" + str(obj).encode("utf-8", "backslashreplace") + b";")
+        elif isinstance(obj, BooleanObject | NullObject) or obj is None:
+            h.update(b"K" + repr(obj).encode() + b";")
+        elif isinstance(obj, bytes):
+            h.update(b"B%d:" % len(obj) + obj)
+        elif isinstance(obj, str):
+            data = obj.encode("utf-8", "surrogatepass")
+            h.update(b"S%d:" % len(data) + data)
+        else:
+            h.update(b"V" + repr(obj).encode() + b";")

@@ -10,6 +10,7 @@ the PNG specification wants for XMP; image chunks are copied byte for byte.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
 import zlib
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError
 from hegui.labeling._found import RawLabel
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_range, copy_rest, hash_range, read_exact
 from hegui.labeling.carriers._xmp import find_labels, set_label
@@ -28,8 +30,6 @@ __all__ = ["PngCarrier"]
 SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 XMP_KEYWORD: Final = b"XML:com.adobe.xmp"
 _TEXT_CHUNKS: Final = frozenset({b"tEXt", b"zTXt", b"iTXt"})
-_METADATA: Final = _TEXT_CHUNKS | {b"eXIf", b"tIME"}
-_MAX_TEXT: Final = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,13 @@ def chunks(f: BinaryIO, path: Path) -> Iterator[Chunk]:
         raise CorruptFileError(f"{path}: not a PNG (bad signature)")
     size = f.seek(0, 2)
     pos = 8
-    while True:
+    cap = current_limits().max_structures
+    for count in itertools.count():
+        if count >= cap:
+            raise CorruptFileError(
+                f"{path}: more than {cap} chunks before IEND (max_structures); a real PNG has a "
+                "handful. Raise the limit with --limit max_structures=N if this file is genuine"
+            )
         f.seek(pos)
         length, kind = struct.unpack(">I4s", read_exact(f, 8, path, "PNG chunk header"))
         chunk = Chunk(kind, pos, length)
@@ -66,6 +72,7 @@ def chunks(f: BinaryIO, path: Path) -> Iterator[Chunk]:
         if kind == b"IEND":
             return
         pos = chunk.end
+    raise AssertionError("unreachable")
 
 
 def _data(f: BinaryIO, chunk: Chunk, path: Path) -> bytes:
@@ -95,10 +102,11 @@ def _text(kind: bytes, data: bytes) -> str:
 
 def _inflate(data: bytes) -> bytes:
     # Bounded: a decompression bomb in a text chunk must not exhaust memory.
+    cap = current_limits().max_metadata_bytes
     d = zlib.decompressobj()
-    out = d.decompress(data, _MAX_TEXT)
+    out = d.decompress(data, cap)
     if d.unconsumed_tail:
-        raise zlib.error(f"text expands beyond {_MAX_TEXT} bytes")
+        raise zlib.error(f"text expands beyond {cap} bytes (max_metadata_bytes)")
     return out
 
 
@@ -111,27 +119,35 @@ def _itxt(keyword: bytes, text: bytes) -> bytes:
     )
 
 
-@carrier
+@carrier("hegui/png")
 class PngCarrier:
     """iTXt XMP (written); tEXt/zTXt/iTXt ``AIGC`` (read)."""
 
     format: ClassVar[FileFormat] = FileFormat.PNG
     slot: ClassVar[str] = "png.xmp"
+    digest_version: ClassVar[int] = 2
 
     def read(self, path: Path) -> list[RawLabel]:
         """Labels in XMP and in text chunks keyed ``AIGC``."""
         found: list[RawLabel] = []
         with path.open("rb") as f:
+            cap = current_limits().max_metadata_bytes
             for chunk in list(chunks(f, path)):
                 if chunk.type not in _TEXT_CHUNKS:
                     continue
                 f.seek(chunk.offset + 8)
-                data = read_exact(f, chunk.length, path, "text chunk")
-                keyword = data.partition(b"\x00")[0]
+                keyword = f.read(80).partition(b"\x00")[0]
                 is_xmp = chunk.type == b"iTXt" and keyword == XMP_KEYWORD
                 if not is_xmp and keyword.upper() != b"AIGC":
                     continue
                 kind = chunk.type.decode("latin-1")
+                if chunk.length > cap:
+                    problem = f"{kind} chunk at byte {chunk.offset} has {chunk.length} bytes, over "
+                    problem += f"the max_metadata_bytes limit ({cap}); not read"
+                    found.append(RawLabel(f"png.{kind}", "", problems=(problem,)))
+                    continue
+                f.seek(chunk.offset + 8)
+                data = read_exact(f, chunk.length, path, "text chunk")
                 problems: tuple[str, ...] = ()
                 if zlib.crc32(chunk.type + data) != struct.unpack(">I", f.read(4))[0]:
                     problems += (f"{kind} chunk at byte {chunk.offset} fails its CRC",)
@@ -184,13 +200,20 @@ class PngCarrier:
                 copy_rest(f, out, src)
 
     def essence(self, path: Path) -> str | None:
-        """Type and data of every chunk except text, eXIf and tIME."""
+        """``png/2``: type and data of every chunk but the label's (XMP iTXt, text ``AIGC``).
+
+        ``eXIf`` (orientation), ``iCCP``, ``gAMA`` and the rest change or may change what a
+        reader shows, so they are covered.
+        """
         h = hashlib.sha256()
         with path.open("rb") as f:
             for chunk in list(chunks(f, path)):
-                if chunk.type in _METADATA:
-                    continue
-                h.update(chunk.type)
+                if chunk.type in _TEXT_CHUNKS:
+                    f.seek(chunk.offset + 8)
+                    keyword = f.read(80).partition(b"\x00")[0]
+                    if keyword in (XMP_KEYWORD, b"AIGC"):
+                        continue
+                h.update(chunk.type + struct.pack(">I", chunk.length))
                 f.seek(chunk.offset + 8)
                 hash_range(f, chunk.length, h)
         return h.hexdigest()

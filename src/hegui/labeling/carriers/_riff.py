@@ -18,6 +18,7 @@ from typing import BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling._found import RawLabel
+from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_range, hash_range, read_exact
 from hegui.labeling.carriers._xmp import find_labels, set_label
@@ -26,7 +27,6 @@ __all__ = ["WavCarrier", "WebpCarrier"]
 
 _XMP_FLAG: Final = 0x04
 _ALPHA_FLAG: Final = 0x10
-_MAX_META: Final = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,15 @@ def chunks(f: BinaryIO, path: Path, form: bytes) -> Iterator[Chunk]:
         raise CorruptFileError(f"{path}: not a RIFF {form.decode()} file")
     size = f.seek(0, 2)
     pos = 12
+    cap = current_limits().max_structures
+    count = 0
     while pos + 8 <= size:
+        count += 1
+        if count > cap:
+            raise CorruptFileError(
+                f"{path}: more than {cap} top-level chunks (max_structures); not a plausible "
+                f"RIFF {form.decode()} file"
+            )
         f.seek(pos)
         cid, length = struct.unpack("<4sI", f.read(8))
         chunk = Chunk(cid, pos, length)
@@ -77,9 +85,11 @@ def chunks(f: BinaryIO, path: Path, form: bytes) -> Iterator[Chunk]:
 
 
 def _read(f: BinaryIO, chunk: Chunk, path: Path) -> bytes:
-    if chunk.length > _MAX_META:
+    cap = current_limits().max_metadata_bytes
+    if chunk.length > cap:
         raise CorruptFileError(
-            f"{path}: metadata chunk at byte {chunk.offset} is implausibly large"
+            f"{path}: metadata chunk {chunk.id.decode('latin-1')!r} at byte {chunk.offset} has "
+            f"{chunk.length} bytes, over the max_metadata_bytes limit ({cap})"
         )
     f.seek(chunk.data_offset)
     return read_exact(f, chunk.length, path, f"chunk {chunk.id.decode('latin-1')!r}")
@@ -117,12 +127,30 @@ def _canvas(f: BinaryIO, first: Chunk, path: Path) -> tuple[int, int, bool]:
     raise CorruptFileError(f"{path}: corrupt WebP: unrecognised {first.id!r} bitstream header")
 
 
-@carrier
+def _vp8x(f: BinaryIO, layout: list[Chunk], path: Path) -> tuple[bytes, list[Chunk]]:
+    """The ``VP8X`` payload without the XMP flag, and the chunks after it.
+
+    A simple-format file gets the header :meth:`WebpCarrier.write` would add.
+    """
+    if layout[0].id == b"VP8X":
+        vp8x = bytearray(_read(f, layout[0], path))
+        if vp8x:
+            vp8x[0] &= ~_XMP_FLAG & 0xFF
+        return bytes(vp8x), layout[1:]
+    w, h, alpha = _canvas(f, layout[0], path)
+    has_alpha = alpha or any(c.id == b"ALPH" for c in layout)
+    made = struct.pack("<I", _ALPHA_FLAG if has_alpha else 0)
+    made += struct.pack("<I", w - 1)[:3] + struct.pack("<I", h - 1)[:3]
+    return made, layout
+
+
+@carrier("hegui/webp")
 class WebpCarrier:
     """The ``XMP `` chunk, with ``VP8X`` added or flagged as the extended layout requires."""
 
     format: ClassVar[FileFormat] = FileFormat.WEBP
     slot: ClassVar[str] = "webp.xmp"
+    digest_version: ClassVar[int] = 2
 
     def read(self, path: Path) -> list[RawLabel]:
         """Labels in the XMP chunk."""
@@ -145,15 +173,8 @@ class WebpCarrier:
                 packet = set_label(None if old is None else _read(f, old, src), value)
             except CorruptFileError as exc:
                 raise CorruptFileError(f"{src}: {exc}") from None
-            if layout[0].id == b"VP8X":
-                vp8x = bytearray(_read(f, layout[0], src))
-                rest = layout[1:]
-            else:
-                w, h, alpha = _canvas(f, layout[0], src)
-                has_alpha = alpha or any(c.id == b"ALPH" for c in layout)
-                vp8x = bytearray(struct.pack("<I", _ALPHA_FLAG if has_alpha else 0))
-                vp8x += struct.pack("<I", w - 1)[:3] + struct.pack("<I", h - 1)[:3]
-                rest = layout
+            header, rest = _vp8x(f, layout, src)
+            vp8x = bytearray(header)
             vp8x[0] |= _XMP_FLAG
             kept = [c for c in rest if c.id != b"XMP "]
             head, tail = _encode(b"VP8X", bytes(vp8x)), _encode(b"XMP ", packet)
@@ -166,16 +187,33 @@ class WebpCarrier:
                 out.write(tail)
 
     def essence(self, path: Path) -> str | None:
-        """Every chunk except VP8X, EXIF and XMP."""
-        return _digest(path, b"WEBP", exclude=frozenset({b"VP8X", b"EXIF", b"XMP "}))
+        """``webp/2``: the ``VP8X`` header without its XMP flag, then every chunk but ``XMP ``.
+
+        A simple-format file has no ``VP8X``; the header :meth:`write` would add is hashed in its
+        place, so labeling leaves the digest unchanged.
+        """
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            layout = list(chunks(f, path, b"WEBP"))
+            if not layout:
+                raise CorruptFileError(f"{path}: corrupt WebP: no chunks")
+            h.update(b"VP8X" + _vp8x(f, layout, path)[0])
+            for c in layout:
+                if c.id in (b"VP8X", b"XMP "):
+                    continue
+                h.update(c.id + struct.pack("<I", c.length))
+                f.seek(c.data_offset)
+                hash_range(f, c.length, h)
+        return h.hexdigest()
 
 
-@carrier
+@carrier("hegui/wav")
 class WavCarrier:
     """A top-level ``AIGC`` chunk (written); ``LIST/INFO`` ``AIGC`` (read)."""
 
     format: ClassVar[FileFormat] = FileFormat.WAV
     slot: ClassVar[str] = "wav.riff"
+    digest_version: ClassVar[int] = 2
 
     def read(self, path: Path) -> list[RawLabel]:
         """Labels in ``AIGC`` chunks and ``LIST/INFO``."""
@@ -186,7 +224,7 @@ class WavCarrier:
                     text = _read(f, c, path).rstrip(b"\x00").decode("utf-8", "replace")
                     extra = () if c.id == b"AIGC" else (f"chunk id {c.id!r}; expected b'AIGC'",)
                     found.append(RawLabel(self.slot, text, problems=extra))
-                elif c.id == b"LIST" and c.length <= _MAX_META:
+                elif c.id == b"LIST" and c.length <= current_limits().max_metadata_bytes:
                     found += _info_labels(_read(f, c, path))
         return found
 
@@ -209,8 +247,16 @@ class WavCarrier:
                     out.write(new)
 
     def essence(self, path: Path) -> str | None:
-        """The ``fmt `` and ``data`` chunks."""
-        return _digest(path, b"WAVE", include=frozenset({b"fmt ", b"data"}))
+        """``wav/2``: id, length and data of every top-level chunk but ``AIGC``, in order."""
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for c in list(chunks(f, path, b"WAVE")):
+                if c.id == b"AIGC":
+                    continue
+                h.update(c.id + struct.pack("<I", c.length))
+                f.seek(c.data_offset)
+                hash_range(f, c.length, h)
+        return h.hexdigest()
 
 
 def _info_labels(data: bytes) -> list[RawLabel]:
@@ -225,21 +271,3 @@ def _info_labels(data: bytes) -> list[RawLabel]:
             found.append(RawLabel("wav.list_info", text, problems=(problem,)))
         pos += 8 + length + (length & 1)
     return found
-
-
-def _digest(
-    path: Path,
-    form: bytes,
-    *,
-    include: frozenset[bytes] | None = None,
-    exclude: frozenset[bytes] = frozenset(),
-) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for c in list(chunks(f, path, form)):
-            if c.id in exclude or (include is not None and c.id not in include):
-                continue
-            h.update(c.id)
-            f.seek(c.data_offset)
-            hash_range(f, c.length, h)
-    return h.hexdigest()

@@ -168,12 +168,13 @@ def _essence(path: Path) -> str:
     return hashlib.sha256(text.lstrip(_BOM).encode("utf-8")).hexdigest()
 
 
-@carrier
+@carrier("hegui/markdown")
 class MarkdownCarrier:
     """YAML front matter ``AIGC`` in Markdown."""
 
     format: ClassVar[FileFormat] = FileFormat.MARKDOWN
     slot: ClassVar[str] = "markdown.front_matter"
+    digest_version: ClassVar[int] = 1
 
     def read(self, path: Path) -> list[RawLabel]:
         """The ``AIGC`` key of the front matter."""
@@ -188,9 +189,10 @@ class MarkdownCarrier:
         return _essence(path)
 
 
-@carrier
+@carrier("hegui/text")
 class TextCarrier(MarkdownCarrier):
     """The same front matter at the top of a plain-text file."""
 
     format: ClassVar[FileFormat] = FileFormat.TEXT
     slot: ClassVar[str] = "text.front_matter"
+    digest_version: ClassVar[int] = 1

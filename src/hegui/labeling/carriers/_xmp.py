@@ -14,15 +14,23 @@ not well-formed XML (read by pattern, never rewritten).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Final
 
 from lxml import etree
 
 from hegui.errors import CorruptFileError
+from hegui.labeling._limits import current_limits
 
-__all__ = ["NS", "PREFIX", "XmpHit", "exiftool_config", "find_labels", "set_label"]
+__all__ = [
+    "NS",
+    "PREFIX",
+    "XmpHit",
+    "exiftool_config",
+    "find_labels",
+    "remove_labels",
+    "set_label",
+]
 
 NS: Final = "http://www.tc260.org.cn/ns/AIGC/1.0/"
 PREFIX: Final = "TC260"
@@ -33,9 +41,11 @@ _ABOUT: Final = f"{{{_RDF}}}about"
 _LI: Final = f"{{{_RDF}}}li"
 _BEGIN: Final = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
 _END: Final = '<?xpacket end="w"?>'
-_FALLBACK: Final = re.compile(
-    rb"""([\w.-]+):AIGC\s*=\s*(["'])(.*?)\2|<([\w.-]+):AIGC>(.*?)</\4:AIGC>""", re.S
-)
+_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_MAX_PREFIX: Final = 64
+_MAX_VALUE: Final = 64 << 10
+_MAX_CANDIDATES: Final = 64
+_MAX_HITS: Final = 16
 
 
 def exiftool_config() -> str:
@@ -112,16 +122,77 @@ def find_labels(packet: bytes) -> list[XmpHit]:
 
 
 def _find_by_pattern(packet: bytes) -> list[XmpHit]:
-    hits = []
+    """Label values in a packet that is not well-formed XML, by a bounded literal search.
+
+    Linear in the packet: each ``AIGC`` occurrence costs a look back of at most 64 bytes, at most
+    64 occurrences are examined further, each within a 64 KiB window (S1: the regex this replaces
+    was quadratic on a 322-byte PNG).
+    """
     problem = "the XMP packet is not well-formed XML; the value was found by pattern"
-    for m in _FALLBACK.finditer(packet):
-        prefix, raw = (m.group(1), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
+    limit = current_limits().max_xmp_fallback_bytes
+    if len(packet) > limit:
+        if packet.find(b"AIGC") < 0:
+            return []
+        return [
+            XmpHit(
+                "",
+                (
+                    f"the XMP packet is not well-formed XML and has {len(packet)} bytes, over "
+                    f"the max_xmp_fallback_bytes limit ({limit}); it mentions AIGC but was not "
+                    "searched",
+                ),
+            )
+        ]
+    hits: list[XmpHit] = []
+    pos, candidates = 0, 0
+    while len(hits) < _MAX_HITS and candidates < _MAX_CANDIDATES:
+        at = packet.find(b":AIGC", pos)
+        if at < 0:
+            break
+        pos = at + 5
+        start = at
+        while start > 0 and at - start < _MAX_PREFIX and packet[start - 1] in _NAME_BYTES:
+            start -= 1
+        prefix = packet[start:at]
+        if not prefix or packet[pos : pos + 1] in _NAME_BYTES_ONE:
+            continue
+        candidates += 1
+        found = _value_at(packet, start, prefix, pos)
+        if found is None:
+            continue
+        raw, pos = found
         text = raw.decode("utf-8", "replace")
         text = text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
         text = text.replace("&apos;", "'").replace("&amp;", "&")
         extra = () if prefix == b"TC260" else (f"prefix {prefix.decode()!r}, namespace unknown",)
         hits.append(XmpHit(text, (problem, *extra)))
     return hits
+
+
+_NAME_BYTES_ONE: Final = frozenset(bytes([b]) for b in _NAME_BYTES)
+
+
+def _value_at(packet: bytes, start: int, prefix: bytes, after: int) -> tuple[bytes, int] | None:
+    """The element or attribute value after ``prefix:AIGC`` (ending at ``after``), bounded."""
+    if start > 0 and packet[start - 1 : start] == b"<":
+        if packet[after : after + 1] != b">":
+            return None
+        close = b"</" + prefix + b":AIGC>"
+        end = packet.find(close, after + 1, after + 1 + _MAX_VALUE + len(close))
+        return None if end < 0 else (packet[after + 1 : end], end + len(close))
+    k = after
+    while k < len(packet) and k - after < 16 and packet[k : k + 1] in (b" ", b"\t", b"\r", b"\n"):
+        k += 1
+    if packet[k : k + 1] != b"=":
+        return None
+    k += 1
+    while k < len(packet) and k - after < 32 and packet[k : k + 1] in (b" ", b"\t", b"\r", b"\n"):
+        k += 1
+    quote = packet[k : k + 1]
+    if quote not in (b'"', b"'"):
+        return None
+    end = packet.find(quote, k + 1, k + 1 + _MAX_VALUE)
+    return None if end < 0 else (packet[k + 1 : end], end + 1)
 
 
 def _rdf_root(root: etree._Element) -> etree._Element:
@@ -176,6 +247,23 @@ def set_label(packet: bytes | None, value: str) -> bytes:
             desc = etree.SubElement(rdf, _DESC, {_ABOUT: about}, nsmap={PREFIX: NS})
             etree.SubElement(desc, f"{{{NS}}}AIGC").text = value
     return _serialize(root)
+
+
+def remove_labels(packet: bytes) -> bytes | None:
+    """``packet`` without any ``AIGC`` property, or None when it has none (or is not XML)."""
+    root = _parse(packet)
+    if root is None:
+        return None
+    changed = False
+    for el in list(root.iter(etree.Element)):
+        for name in list(el.attrib):
+            if _local(str(name))[1] == "AIGC":
+                del el.attrib[name]
+                changed = True
+        if _local(el.tag)[1] == "AIGC" and el.getparent() is not None:
+            _remove(el)
+            changed = True
+    return _serialize(root) if changed else None
 
 
 def _remove(el: etree._Element) -> None:
