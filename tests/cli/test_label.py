@@ -91,7 +91,15 @@ def test_inspect_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     data = json.loads(r.stdout)
     assert [list(f) for f in data] == [["file", "format", "labels"]] * 2
     (label,) = data[0]["labels"]
-    assert list(label) == ["carrier", "fields", "conforming", "problems"]
+    assert list(label) == [
+        "carrier",
+        "placement_conforming",
+        "form",
+        "fields",
+        "conforming",
+        "problems",
+    ]
+    assert label["placement_conforming"] is True and label["form"] == "object"
     assert list(label["fields"]) == list(FIELD_ORDER)
     assert (
         label["fields"]["ProduceID"] == "x-1"

@@ -5,15 +5,15 @@ import json
 
 import pytest
 
-from hegui.labeling import FIELD_ORDER, RawLabel, interpret
+from hegui.labeling import FIELD_ORDER, LabelForm, RawLabel, interpret
 
 from .conftest import PLATFORM, PRODUCER, producer_label
 
 GOOD = producer_label().to_json()
 
 
-def _raw(text: str, expects_wrapper: bool | None = False) -> RawLabel:
-    return RawLabel(carrier="test.slot", text=text, expects_wrapper=expects_wrapper)
+def _raw(text: str) -> RawLabel:
+    return RawLabel(carrier="test.slot", text=text)
 
 
 def test_conforming_label() -> None:
@@ -21,16 +21,15 @@ def test_conforming_label() -> None:
     assert found.conforming, found.problems
     assert list(found.fields) == list(FIELD_ORDER)
     assert found.to_label() == producer_label()
+    assert found.form is LabelForm.OBJECT
 
 
-def test_wrapper_expected_and_present() -> None:
-    found = interpret(_raw(producer_label().to_wrapped_json(), expects_wrapper=True))
+def test_wrapped_form_of_appendix_e_b_conforms_and_is_named() -> None:
+    """GB 45438 Appendix E b) prints the value as {"AIGC": {...}}: never a non-conformity."""
+    found = interpret(_raw(producer_label().to_wrapped_json()))
     assert found.conforming, found.problems
-
-
-def test_either_form_accepted_when_carrier_allows_both() -> None:
-    assert interpret(_raw(GOOD, expects_wrapper=None)).conforming
-    assert interpret(_raw(producer_label().to_wrapped_json(), expects_wrapper=None)).conforming
+    assert found.form is LabelForm.WRAPPED
+    assert found.to_label() == producer_label()
 
 
 def _fields(**change: object) -> str:
@@ -42,8 +41,7 @@ def _fields(**change: object) -> str:
 # In-the-wild variants (anchors.md §5.1; standards.md §2.3-2.5) and the reason each is reported.
 VARIANTS = [
     ("base64", base64.b64encode(GOOD.encode()).decode(), False, "Base64"),
-    ("wrapper-unexpected", producer_label().to_wrapped_json(), False, "bare seven-field object"),
-    ("wrapper-missing", GOOD, True, 'wants {"AIGC":{'),
+    ("wrapper-key-case", '{"aigc":' + GOOD + "}", False, "spells it 'AIGC'"),
     ("double-encoded", json.dumps({"AIGC": GOOD}), None, "double-encoded"),
     (
         "metatoolkit-misspellings",
@@ -59,9 +57,14 @@ VARIANTS = [
         "minimax-name",
         _fields(ContentProducer="Minimax Agent AI", ContentPropagator="Minimax Agent AI"),
         False,
-        "' ' (U+0020)",
+        "contains space",
     ),
-    ("chinese-name", _fields(ContentProducer="某某科技"), False, "outside the Appendix E j)"),
+    (
+        "chinese-name",
+        _fields(ContentProducer="某某科技有限公司"),
+        False,
+        "ContentProducer is '某某科技有限公司', which contains 8 characters of Chinese text",
+    ),
     ("bad-check", _fields(ContentProducer=PRODUCER[:21] + "0" + PRODUCER[22:]), False, "check"),
     ("first-write", _fields(PropagateID="different"), False, "Note 1"),
     ("unknown-key", _fields(Extra="x"), False, "unknown key 'Extra'"),
@@ -86,7 +89,7 @@ VARIANTS = [
     ("text", "wrapper", "needle"), [v[1:] for v in VARIANTS], ids=[v[0] for v in VARIANTS]
 )
 def test_variant_reported_non_conforming(text: str, wrapper: bool | None, needle: str) -> None:
-    found = interpret(_raw(text, wrapper))
+    found = interpret(_raw(text))
     assert not found.conforming
     assert any(needle in p for p in found.problems), found.problems
 

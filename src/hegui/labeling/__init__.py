@@ -23,7 +23,7 @@ from hegui.labeling._explicit_text import (
 )
 from hegui.labeling._files import WriteResult, content_digest, inspect_file, write_label
 from hegui.labeling._font import CjkFont, find_cjk_font
-from hegui.labeling._found import FileReport, FoundLabel, RawLabel
+from hegui.labeling._found import FileReport, FoundLabel, LabelForm, RawLabel
 from hegui.labeling._integrity import (
     METADATA_ONLY,
     ContentDigest,
@@ -95,6 +95,7 @@ __all__ = [
     "IntegrityResult",
     "IntegrityStatus",
     "KeyKind",
+    "LabelForm",
     "LabelValue",
     "Limits",
     "ProviderCode",

@@ -19,6 +19,7 @@ __all__ = [
     "FIELD_ORDER",
     "AigcLabel",
     "LabelValue",
+    "charset_problem",
     "charset_violations",
 ]
 
@@ -48,6 +49,34 @@ def charset_violations(value: str) -> list[str]:
         if not CHARSET_PATTERN.fullmatch(ch) and ch not in seen:
             seen.append(ch)
     return seen
+
+
+_NAMED: Final = {" ": "space", '"': "double quote", "\\": "backslash"}
+
+
+def charset_problem(name: str, value: str) -> str | None:
+    """The j) non-conformity of one element, shown for people, or None.
+
+    A value with Chinese (or other non-ASCII) text is shown as text with a count, not character
+    by character; the ASCII characters the set excludes are named.
+    """
+    bad = charset_violations(value)
+    if not bad:
+        return None
+    wide = [c for c in bad if ord(c) > 0x7E]
+    narrow = [c for c in bad if ord(c) <= 0x7E]
+    parts = []
+    if wide:
+        count = sum(1 for c in value if ord(c) > 0x7E)
+        kind = "Chinese text" if any("\u4e00" <= c <= "\u9fff" for c in wide) else "non-ASCII text"
+        parts.append(f"{count} characters of {kind}")
+    for c in narrow:
+        parts.append(_NAMED.get(c, f"U+{ord(c):04X}"))
+    return (
+        f"{name} is {value!r}, which contains {', '.join(parts)}: outside the Appendix E j) "
+        "character set (printable ASCII without space, '\"' and '\\'); use a provider code, "
+        "not a name"
+    )
 
 
 class LabelValue(StrEnum):
@@ -96,13 +125,9 @@ class AigcLabel(BaseModel):
     )
     @classmethod
     def _charset(cls, value: str) -> str:
-        bad = charset_violations(value)
-        if bad:
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
-            raise ValueError(
-                f"contains {shown}, outside GB 45438 Appendix E j) "
-                "(printable ASCII without space, '\"' and '\\'); use a provider code, not a name"
-            )
+        problem = charset_problem("the value", value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @classmethod

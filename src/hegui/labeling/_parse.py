@@ -3,10 +3,17 @@
 Accept what writers in the wild produce, and say exactly how each departs from GB 45438
 Appendix E.
 
-Variants handled (``anchors.md`` §5.1, ``standards.md`` §2.3–2.5): Base64 values, the
-``{"AIGC":{…}}`` wrapper where none is expected (and its absence where it is), double-encoded
-JSON, misspelled keys (``ReserveCode1``, ``Propagator``, ``PropatorID``), numbers for strings,
-fields out of order, unknown keys, ``Label: AIGC``, names with spaces, malformed provider codes.
+Two forms conform in every carrier (``standards-verification-2026-12.md`` item 23, grade B): the
+bare seven-field object the TC260 practice guides print under a key named ``AIGC`` (XMP
+``TC260:AIGC``, MP4 keys, ID3 ``TXXX``, Vorbis comments, OOXML, PDF Info), and the wrapped
+``{"AIGC": {…}}`` that GB 45438 Appendix E b) itself prints as the value of the extension field
+("隐式标识扩展字段的值，应为符合以下格式的字符串") and PG-20259A App. B uses where there is no key
+slot (EXIF UserComment, PNG ``tEXt``). Which one was found is reported (:class:`LabelForm`).
+
+Other variants handled (``anchors.md`` §5.1, ``standards.md`` §2.3–2.5), each reported as a
+departure: Base64 values, double-encoded JSON, misspelled keys (``ReserveCode1``, ``Propagator``,
+``PropatorID``), numbers for strings, fields out of order, unknown keys, ``Label: AIGC``, names
+with spaces or Chinese names, malformed provider codes, non-standard placements.
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ import json
 import re
 from typing import Final
 
-from hegui.labeling._found import FoundLabel, RawLabel
-from hegui.labeling._model import FIELD_ORDER, LabelValue, charset_violations
+from hegui.labeling._found import FoundLabel, LabelForm, RawLabel
+from hegui.labeling._model import FIELD_ORDER, LabelValue, charset_problem
 from hegui.labeling._provider import ServiceType, check_provider_code
 
 __all__ = ["interpret"]
@@ -87,28 +94,19 @@ def _decode(text: str, problems: list[str]) -> object:
         raise ValueError(f"not JSON ({exc.msg} at character {exc.pos})") from exc
 
 
-def _unwrap(obj: object, raw: RawLabel, problems: list[str]) -> object:
+def _unwrap(obj: object, problems: list[str]) -> tuple[object, LabelForm]:
+    """The seven-field object, and whether it came bare or wrapped (both conform)."""
     wrapped = isinstance(obj, dict) and len(obj) == 1 and next(iter(obj)).upper() == "AIGC"
-    if wrapped:
-        assert isinstance(obj, dict)
-        key, inner = next(iter(obj.items()))
-        if key != "AIGC":
-            problems.append(f"wrapper key is {key!r}; expected 'AIGC'")
-        if raw.expects_wrapper is False:
-            problems.append(
-                'value is wrapped in {"AIGC":…}; in this carrier the key already names the '
-                "label, so Appendix E wants the bare seven-field object"
-            )
-        if isinstance(inner, str):
-            problems.append("the AIGC object is a JSON string inside JSON (double-encoded)")
-            inner = _decode(inner, problems)
-        return inner
-    if raw.expects_wrapper:
-        problems.append(
-            "bare object; this carrier has no key slot, so TC260-PG-20259A App. B wants "
-            '{"AIGC":{…}}'
-        )
-    return obj
+    if not wrapped:
+        return obj, LabelForm.OBJECT
+    assert isinstance(obj, dict)
+    key, inner = next(iter(obj.items()))
+    if key != "AIGC":
+        problems.append(f"wrapper key is {key!r}; Appendix E b) spells it 'AIGC'")
+    if isinstance(inner, str):
+        problems.append("the AIGC object is a JSON string inside JSON (double-encoded)")
+        inner = _decode(inner, problems)
+    return inner, LabelForm.WRAPPED
 
 
 def _collect(obj: dict[str, object], problems: list[str]) -> dict[str, str | None]:
@@ -153,10 +151,9 @@ def _check_values(values: dict[str, str | None], problems: list[str]) -> None:
         if values[name] == "":
             problems.append(f"{name} is empty")
     for name, value in values.items():
-        bad = charset_violations(value or "")
-        if bad:
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
-            problems.append(f"{name} contains {shown}, outside the Appendix E j) character set")
+        problem = charset_problem(name, value or "")
+        if problem:
+            problems.append(problem)
     producer, propagator = values["ContentProducer"], values["ContentPropagator"]
     # Position 23 should say who wrote the element: '1' for the producer (Label 1), '2' for a
     # platform that propagates. A propagator equal to the producer is the first-write copy, and a
@@ -199,21 +196,27 @@ def interpret(raw: RawLabel) -> FoundLabel:
         else json.dumps(raw.mapping, ensure_ascii=False, default=str)
     )
     values: dict[str, str | None] = dict.fromkeys(FIELD_ORDER)
+    form = LabelForm.MAPPING if raw.text is None else LabelForm.OBJECT
     try:
         obj: object = raw.mapping if raw.text is None else _decode(raw.text, problems)
-        obj = _unwrap(obj, raw, problems)
+        if raw.text is not None:
+            obj, form = _unwrap(obj, problems)
     except ValueError as exc:
         problems.append(str(exc))
         obj = _UNREADABLE
     if isinstance(obj, dict):
         values = _collect({str(k): v for k, v in obj.items()}, problems)
         _check_values(values, problems)
-    elif obj is not _UNREADABLE:
-        problems.append(f"value is a JSON {type(obj).__name__}, not an object")
+    else:
+        form = LabelForm.UNREADABLE
+        if obj is not _UNREADABLE:
+            problems.append(f"value is a JSON {type(obj).__name__}, not an object")
     return FoundLabel(
         carrier=raw.carrier,
         fields=values,
         conforming=not problems,
         problems=tuple(problems),
         raw=stored,
+        standard_placement=raw.standard,
+        form=form,
     )

@@ -22,6 +22,7 @@ from hegui.errors import CorruptFileError
 from hegui.labeling._found import RawLabel
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import hash_range, read_exact
+from hegui.labeling.carriers._xmp import find_labels, xmp_raw
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,9 +76,18 @@ class Mp3Carrier:
             raise _corrupt(path, exc) from None
 
     def read(self, path: Path) -> list[RawLabel]:
-        """``TXXX`` frames whose description is ``AIGC`` (any case)."""
+        """``TXXX`` frames whose description is ``AIGC`` (any case), and XMP in ``PRIV``."""
         tags = self._tags(path)
         found = []
+        for frame in [] if tags is None else tags.getall("PRIV"):
+            # The XMP Toolkit (exempi) stores XMP in a PRIV frame owned by "XMP" (label audit).
+            if frame.owner == "XMP":
+                note = (
+                    "label in XMP inside an ID3 PRIV frame; TC260-PG-202510A puts it in "
+                    "TXXX:AIGC (non-standard placement)"
+                )
+                hits = find_labels(frame.data)
+                found += [xmp_raw("mp3.id3_xmp", h, (note,), standard=False) for h in hits]
         for frame in [] if tags is None else tags.getall("TXXX"):
             if frame.desc.upper() != _KEY:
                 continue

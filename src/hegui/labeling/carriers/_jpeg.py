@@ -1,8 +1,10 @@
-r"""JPEG: XMP in an APP1 segment; also reads the EXIF UserComment form.
+r"""JPEG: XMP in an APP1 segment; also reads the EXIF UserComment and APP9 forms.
 
 TC260-PG-20259A (``standards.md`` §2.4, grade C): XMP in APP1 (``http://ns.adobe.com/xap/1.0/\0``);
 its Appendix B also describes EXIF UserComment (tag 0x9286, type 7, 8-byte ``ASCII\0\0\0``
 prefix + ``{"AIGC":{…}}``), which hegui reads but does not write (one label per file, §6.1 c)).
+An APP9 segment holding ``AIGC{…}`` (seen in 2026 downloads, label audit) is read and reported
+as a non-standard placement.
 Only the segments before the first SOS are parsed; the scan data is copied byte for byte.
 """
 
@@ -15,11 +17,11 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError, InputError
-from hegui.labeling._found import RawLabel
+from hegui.labeling._found import RawLabel, decode_value
 from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_rest, hash_range, read_exact
-from hegui.labeling.carriers._xmp import find_labels, set_label
+from hegui.labeling.carriers._xmp import find_labels, set_label, xmp_raw
 
 __all__ = ["JpegCarrier"]
 
@@ -27,6 +29,7 @@ XMP_HEADER: Final = b"http://ns.adobe.com/xap/1.0/\x00"
 EXIF_HEADER: Final = b"Exif\x00\x00"
 _EXTENDED_XMP: Final = b"http://ns.adobe.com/xmp/extension/\x00"
 _APP1: Final = 0xE1
+_APP9: Final = 0xE9
 _SOS: Final = 0xDA
 _MAX_PAYLOAD: Final = 0xFFFF - 2
 _STANDALONE: Final = frozenset({0x01, *range(0xD0, 0xD8)})
@@ -101,15 +104,15 @@ def _user_comment(exif_payload: bytes) -> tuple[str, tuple[str, ...]] | None:
     code, body = raw[:8], raw[8:]
     problems: tuple[str, ...] = ()
     if code == b"ASCII\x00\x00\x00":
-        text = body.rstrip(b"\x00").decode("utf-8", "replace")
+        text, problems = decode_value(body.rstrip(b"\x00"), "UserComment")
     elif code == b"UNICODE\x00":
         # Exif says the TIFF byte order applies; writers disagree, so trust the zero bytes.
         order = "utf-16-be" if body[:1] == b"\x00" else "utf-16-le"
-        text = body.decode(order, "replace").rstrip("\x00")
+        text = body.decode(order, "backslashreplace").rstrip("\x00")
         problems = ("UserComment uses the UNICODE character code; PG-20259A App. B uses ASCII",)
     else:
-        text = raw.rstrip(b"\x00").decode("utf-8", "replace").lstrip("\x00")
-        problems = ("UserComment has no ASCII character-code prefix (PG-20259A App. B)",)
+        text, problems = decode_value(raw.rstrip(b"\x00").lstrip(b"\x00"), "UserComment")
+        problems += ("UserComment has no ASCII character-code prefix (PG-20259A App. B)",)
     # A UserComment is free text; only one that looks like a label is reported as one.
     if "AIGC" not in text and "ContentProducer" not in text:
         return None
@@ -125,25 +128,22 @@ class JpegCarrier:
     digest_version: ClassVar[int] = 2
 
     def read(self, path: Path) -> list[RawLabel]:
-        """Labels in XMP and EXIF UserComment."""
+        """Labels in XMP, EXIF UserComment and APP9."""
         with path.open("rb") as f:
             segments, _ = read_header(f, path)
         found: list[RawLabel] = []
         for seg in segments:
-            if seg.marker != _APP1:
-                continue
-            if seg.payload.startswith(XMP_HEADER):
-                for hit in find_labels(seg.payload[len(XMP_HEADER) :]):
-                    found.append(RawLabel(self.slot, hit.value, problems=hit.problems))
-            elif seg.payload.startswith(EXIF_HEADER):
+            if seg.marker == _APP1 and seg.payload.startswith(XMP_HEADER):
+                found += [
+                    xmp_raw(self.slot, h) for h in find_labels(seg.payload[len(XMP_HEADER) :])
+                ]
+            elif seg.marker == _APP1 and seg.payload.startswith(EXIF_HEADER):
                 comment = _user_comment(seg.payload)
                 if comment is not None:
                     text, problems = comment
-                    found.append(
-                        RawLabel(
-                            "jpeg.exif_usercomment", text, expects_wrapper=True, problems=problems
-                        )
-                    )
+                    found.append(RawLabel("jpeg.exif_usercomment", text, problems=problems))
+            elif seg.marker == _APP9 and seg.payload.startswith(b"AIGC"):
+                found.append(_app9(seg.payload))
         return found
 
     def write(self, src: Path, dst: Path, value: str) -> None:
@@ -206,6 +206,16 @@ class JpegCarrier:
             f.seek(sos)
             hash_range(f, 1 << 62, h)
         return h.hexdigest()
+
+
+def _app9(payload: bytes) -> RawLabel:
+    """The ``AIGC{…}`` APP9 segment seen in 2026 downloads (label audit 2026-12)."""
+    text, problems = decode_value(payload[4:].rstrip(b"\x00"), "APP9 segment")
+    placement = (
+        "label in a JPEG APP9 segment 'AIGC{…}'; PG-20259A puts it in XMP (APP1) "
+        "(non-standard placement)"
+    )
+    return RawLabel("jpeg.app9", text, problems=(placement, *problems), standard=False)
 
 
 def _is_xmp(seg: Segment) -> bool:

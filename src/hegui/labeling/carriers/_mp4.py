@@ -1,9 +1,7 @@
-"""MP4, MOV and M4A: key ``AIGC`` in ``moov/udta/meta`` (``hdlr`` ``mdta``, ``keys`` + ``ilst``).
+"""MP4, MOV and M4A: key ``AIGC`` in ``moov/udta/meta`` (``keys`` + ``ilst``).
 
-Source: TC260-PG-20257A §6.1.1 as cited in ``standards.md`` §2.4 (grade C): the key is stored as
-``mdtaAIGC`` in ``keys`` and the JSON in ``ilst`` (what ``ffmpeg -movflags use_metadata_tags``
-writes). An existing iTunes-style ``meta`` (handler ``mdir``) is left alone and ours is added
-beside it; an existing ``mdta`` meta gets the key added or its value replaced.
+Source: TC260-PG-20257A §6.1.1 as cited in ``standards.md`` §2.4 (grade C); which ``meta`` box
+gets the key, and the placements read besides, are in :mod:`._mp4_meta`.
 
 Streaming: only ``moov`` (and small boxes next to it) is read into memory; ``mdat`` and every
 other box is copied with ``copy_file_range``. When ``moov`` precedes the media data and changes
@@ -11,16 +9,14 @@ size, a ``free`` box right after it absorbs the change if it can; otherwise ever
 ``co64`` chunk offset is shifted. Fragmented files with absolute offsets (``tfhd`` base data
 offset, ``mfra``) are refused rather than shifted.
 
-Also read (and reported): the key in ``moov/meta``, an iTunes freeform ``----`` item named
-``AIGC``, and ``TC260:AIGC`` in XMP (``uuid`` box or ``udta/XMP_``; XMP is the guides' general
-fallback, so that form is conforming).
+Also read: ``TC260:AIGC`` in XMP (a top-level ``uuid`` box; XMP is the guides' general fallback,
+so that form is conforming).
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Final
 
@@ -34,212 +30,17 @@ from hegui.labeling.carriers._isobmff import (
     check_fragments,
     children,
     make_box,
-    make_full_box,
     shift_chunk_offsets,
     top_level,
 )
-from hegui.labeling.carriers._xmp import find_labels
+from hegui.labeling.carriers._mp4_meta import XMP_UUID, labels, set_label
+from hegui.labeling.carriers._xmp import find_labels, xmp_raw
 
 __all__ = ["Mp4Carrier"]
 
-XMP_UUID: Final = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
-_KEY: Final = b"AIGC"
 _SKIPPED: Final = frozenset({b"free", b"skip", b"wide"})
 _LABEL_PLACES: Final = frozenset({b"udta", b"meta", b"uuid"})
 _TABLE_PATH: Final = frozenset({b"trak", b"mdia", b"minf", b"stbl"})
-
-
-def _meta_start(data: bytes, meta: Box) -> int:
-    """Offset of a meta box's first child: ISO meta is a FullBox, QuickTime's is not."""
-    if data[meta.body + 4 : meta.body + 8] == b"hdlr":
-        return meta.body
-    return meta.body + 4
-
-
-@dataclass(frozen=True, slots=True)
-class _Meta:
-    handler: bytes
-    keys: list[tuple[bytes, bytes]]
-    """(namespace, key name) in order; item type ``n`` refers to ``keys[n - 1]``."""
-    items: list[tuple[bytes, list[Box]]]
-    """(item type, the item's child boxes) in ``ilst`` order."""
-
-
-def _parse_meta(data: bytes, meta: Box, where: str) -> _Meta:
-    handler, keys, items = b"", [], []
-    for child in children(data, _meta_start(data, meta), meta.end, where):
-        if child.type == b"hdlr":
-            handler = data[child.body + 8 : child.body + 12]
-        elif child.type == b"keys":
-            (count,) = struct.unpack_from(">I", data, child.body + 4)
-            pos = child.body + 8
-            for _ in range(count):
-                size, ns = struct.unpack_from(">I4s", data, pos)
-                if size < 8 or pos + size > child.end:
-                    raise CorruptFileError(f"{where}: corrupt 'keys' box at byte {child.offset}")
-                keys.append((ns, data[pos + 8 : pos + size]))
-                pos += size
-        elif child.type == b"ilst":
-            for item in children(data, child.body, child.end, where):
-                items.append((item.type, children(data, item.body, item.end, where)))
-    return _Meta(handler, keys, items)
-
-
-def _data_value(data: bytes, boxes: list[Box]) -> tuple[str, tuple[str, ...]]:
-    box = next((b for b in boxes if b.type == b"data"), None)
-    if box is None:
-        return "", ("ilst item has no 'data' box",)
-    (kind,) = struct.unpack_from(">I", data, box.body)
-    raw = data[box.body + 8 : box.end]
-    if kind == 1:
-        return raw.decode("utf-8", "replace"), ()
-    if kind == 2:
-        return raw.decode("utf-16-be", "replace"), (
-            "value is UTF-16 (data type 2); expected UTF-8",
-        )
-    return raw.decode("utf-8", "replace"), (f"data type {kind}; expected 1 (UTF-8)",)
-
-
-def _meta_labels(data: bytes, meta: Box, in_udta: bool, where: str) -> list[RawLabel]:
-    parsed = _parse_meta(data, meta, where)
-    found: list[RawLabel] = []
-    place = () if in_udta else ("key in moov/meta; PG-20257A §6.1.1 puts it in moov/udta/meta",)
-    for kind, boxes in parsed.items:
-        if parsed.handler == b"mdta":
-            (index,) = struct.unpack(">I", kind)
-            if not 0 < index <= len(parsed.keys):
-                continue
-            ns, name = parsed.keys[index - 1]
-            if not _is_label_key(name):
-                continue
-            value, problems = _data_value(data, boxes)
-            if name != _KEY:
-                problems += (f"key {name.decode('latin-1')!r}; expected 'AIGC'",)
-            if ns != b"mdta":
-                problems += (f"key namespace {ns!r}; expected b'mdta'",)
-            found.append(RawLabel("mp4.keys", value, problems=place + problems))
-        elif kind == b"----":
-            names = [data[b.body + 4 : b.end] for b in boxes if b.type == b"name"]
-            if names and names[0].upper() == _KEY:
-                value, problems = _data_value(data, boxes)
-                problem = "iTunes freeform '----' item; PG-20257A §6.1.1 uses an mdta key"
-                found.append(RawLabel("mp4.ilst_freeform", value, problems=(problem, *problems)))
-    return found
-
-
-def _labels(moov: bytes, where: str) -> list[RawLabel]:
-    found: list[RawLabel] = []
-    for child in children(moov, 8, len(moov), where):
-        if child.type == b"udta":
-            for box in children(moov, child.body, child.end, where):
-                if box.type == b"meta":
-                    found += _meta_labels(moov, box, True, where)
-                elif box.type == b"XMP_":
-                    found += _xmp(moov[box.body : box.end])
-        elif child.type == b"meta":
-            found += _meta_labels(moov, child, False, where)
-        elif child.type == b"uuid" and moov[child.body : child.body + 16] == XMP_UUID:
-            found += _xmp(moov[child.body + 16 : child.end])
-    return found
-
-
-def _xmp(packet: bytes) -> list[RawLabel]:
-    return [RawLabel("mp4.xmp", h.value, problems=h.problems) for h in find_labels(packet)]
-
-
-def _ilst_item(index: int, value: str) -> bytes:
-    return make_box(
-        struct.pack(">I", index), make_box(b"data", struct.pack(">II", 1, 0) + value.encode())
-    )
-
-
-def _new_meta(value: str) -> bytes:
-    hdlr = make_full_box(b"hdlr", b"\x00" * 4 + b"mdta" + b"\x00" * 13)
-    keys = make_full_box(b"keys", struct.pack(">II4s", 1, 12, b"mdta") + _KEY)
-    return make_full_box(b"meta", hdlr + keys + make_box(b"ilst", _ilst_item(1, value)))
-
-
-def _is_label_key(name: bytes) -> bool:
-    # exiftool writes user-defined Keys tags as "com.apple.quicktime.AIGC".
-    upper = name.upper()
-    return upper == _KEY or upper.endswith(b"." + _KEY)
-
-
-def _rewrite_meta(data: bytes, meta: Box, value: str | None, where: str) -> bytes:
-    """An mdta meta without any label-like key, plus ``AIGC`` = ``value`` unless None.
-
-    Other keys keep their order and their items (renumbered when a key before them goes); every
-    other child box is kept byte for byte. Returns b"" when nothing is left.
-    """
-    parsed = _parse_meta(data, meta, where)
-    kept = [(i + 1, k) for i, k in enumerate(parsed.keys) if not _is_label_key(k[1])]
-    renumber = {old: new for new, (old, _) in enumerate(kept, start=1)}
-    keys = [k for _, k in kept] + ([(b"mdta", _KEY)] if value is not None else [])
-    if not keys:
-        return b""
-    out = b""
-    start = _meta_start(data, meta)
-    for child in children(data, start, meta.end, where):
-        if child.type == b"keys":
-            entries = b"".join(struct.pack(">I4s", 8 + len(n), ns) + n for ns, n in keys)
-            out += make_full_box(b"keys", struct.pack(">I", len(keys)) + entries)
-        elif child.type == b"ilst":
-            items = []
-            for item in children(data, child.body, child.end, where):
-                (old,) = struct.unpack(">I", item.type)
-                if old in renumber:
-                    header = struct.pack(">I", item.size) + struct.pack(">I", renumber[old])
-                    items.append(header + data[item.offset + 8 : item.end])
-            if value is not None:
-                items.append(_ilst_item(len(keys), value))
-            out += make_box(b"ilst", b"".join(items))
-        else:
-            out += data[child.offset : child.end]
-    return make_box(b"meta", data[meta.body : start] + out)
-
-
-def _has_label(data: bytes, box: Box, where: str) -> bool:
-    if box.type != b"meta":
-        return False
-    parsed = _parse_meta(data, box, where)
-    return parsed.handler == b"mdta" and any(_is_label_key(n) for _, n in parsed.keys)
-
-
-def set_label(moov: bytes, value: str, where: str) -> bytes:
-    """``moov`` with the label set in ``udta/meta``; every other byte of it kept.
-
-    A label-like key elsewhere (``moov/meta``, another mdta meta, exiftool's
-    ``com.apple.quicktime.AIGC``) is the same property in a wrong place: it is removed, so the
-    file keeps one label.
-    """
-    kids = children(moov, 8, len(moov), where)
-    if any(k.type == b"cmov" for k in kids):
-        raise UnsupportedFormatError(f"{where}: compressed movie header (cmov) is not supported")
-    udta = next((k for k in kids if k.type == b"udta"), None)
-    parts, done = [], False
-    for box in children(moov, udta.body, udta.end, where) if udta else []:
-        is_mdta = box.type == b"meta" and _parse_meta(moov, box, where).handler == b"mdta"
-        if is_mdta and not done:
-            parts.append(_rewrite_meta(moov, box, value, where))
-            done = True
-        elif _has_label(moov, box, where):
-            parts.append(_rewrite_meta(moov, box, None, where))
-        else:
-            parts.append(moov[box.offset : box.end])
-    if not done:
-        parts.append(_new_meta(value))
-    new_udta = make_box(b"udta", b"".join(parts))
-    body = []
-    for k in kids:
-        if k is udta:
-            body.append(new_udta)
-        elif _has_label(moov, k, where):
-            body.append(_rewrite_meta(moov, k, None, where))
-        else:
-            body.append(moov[k.offset : k.end])
-    if udta is None:
-        body.append(new_udta)
-    return make_box(b"moov", b"".join(body))
 
 
 @carrier("hegui/mp4")
@@ -272,12 +73,13 @@ class Mp4Carrier:
         """Labels in moov (keys, freeform, XMP) and in a top-level XMP uuid box."""
         with path.open("rb") as f:
             boxes, _, moov = self._moov(f, path)
-            found = _labels(moov, str(path))
+            found = labels(moov, str(path))
             for box in boxes:
                 if box.type == b"uuid" and box.size < current_limits().max_metadata_bytes:
                     f.seek(box.body)
                     if f.read(16) == XMP_UUID:
-                        found += _xmp(f.read(box.size - box.header - 16))
+                        packet = f.read(box.size - box.header - 16)
+                        found += [xmp_raw("mp4.xmp", h) for h in find_labels(packet)]
         return found
 
     def write(self, src: Path, dst: Path, value: str) -> None:

@@ -21,7 +21,7 @@ from hegui.errors import CorruptFileError, UnsupportedFormatError
 from hegui.labeling._found import RawLabel
 from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
-from hegui.labeling.carriers._xmp import find_labels, remove_labels
+from hegui.labeling.carriers._xmp import find_labels, remove_labels, xmp_raw
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -90,9 +90,7 @@ class PdfCarrier:
         except (PyPdfError, ValueError, KeyError, AttributeError) as exc:
             return [*found, RawLabel("pdf.xmp", "", problems=(f"unreadable XMP stream ({exc})",))]
         if packet:
-            found += [
-                RawLabel("pdf.xmp", h.value, problems=h.problems) for h in find_labels(packet)
-            ]
+            found += [xmp_raw("pdf.xmp", h) for h in find_labels(packet)]
         return found
 
     def write(self, src: Path, dst: Path, value: str) -> None:

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError
-from hegui.labeling._found import RawLabel
+from hegui.labeling._found import RawLabel, decode_value
 from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_range, copy_rest, hash_range, read_exact
-from hegui.labeling.carriers._xmp import find_labels, set_label
+from hegui.labeling.carriers._xmp import find_labels, set_label, xmp_raw
 
 __all__ = ["PngCarrier"]
 
@@ -87,17 +87,17 @@ def _data(f: BinaryIO, chunk: Chunk, path: Path) -> bytes:
     return data
 
 
-def _text(kind: bytes, data: bytes) -> str:
-    """The text of a tEXt, zTXt or iTXt chunk (Latin-1 for the first two, UTF-8 for iTXt)."""
+def _text_bytes(kind: bytes, data: bytes) -> bytes:
+    """The raw text of a tEXt, zTXt or iTXt chunk, inflated."""
     _keyword, _, rest = data.partition(b"\x00")
     if kind == b"tEXt":
-        return rest.decode("latin-1")
+        return rest
     if kind == b"zTXt":
-        return _inflate(rest[1:]).decode("latin-1")
+        return _inflate(rest[1:])
     compressed = rest[:1] == b"\x01"
     _lang, _, rest = rest[2:].partition(b"\x00")
     _translated, _, text = rest.partition(b"\x00")
-    return (_inflate(text) if compressed else text).decode("utf-8", "replace")
+    return _inflate(text) if compressed else text
 
 
 def _inflate(data: bytes) -> bytes:
@@ -152,20 +152,22 @@ class PngCarrier:
                 if zlib.crc32(chunk.type + data) != struct.unpack(">I", f.read(4))[0]:
                     problems += (f"{kind} chunk at byte {chunk.offset} fails its CRC",)
                 try:
-                    text = _text(chunk.type, data)
+                    raw = _text_bytes(chunk.type, data)
                 except zlib.error as exc:
                     problems += (f"{kind} chunk cannot be decompressed ({exc})",)
                     found.append(RawLabel(f"png.{kind}", "", problems=problems))
                     continue
                 if is_xmp:
-                    hits = find_labels(text.encode())
-                    found += [
-                        RawLabel(self.slot, h.value, problems=problems + h.problems) for h in hits
-                    ]
+                    found += [xmp_raw(self.slot, h, problems) for h in find_labels(raw)]
                     continue
                 if keyword != b"AIGC":
                     problems += (f"keyword {keyword.decode('latin-1')!r}; expected 'AIGC'",)
-                found.append(RawLabel(f"png.{kind}", text, expects_wrapper=None, problems=problems))
+                if chunk.type == b"iTXt":
+                    text, bad = decode_value(raw, f"{kind} text")
+                    problems += bad
+                else:
+                    text = raw.decode("latin-1")  # the PNG spec's encoding of tEXt and zTXt
+                found.append(RawLabel(f"png.{kind}", text, problems=problems))
         return found
 
     def write(self, src: Path, dst: Path, value: str) -> None:
@@ -179,7 +181,7 @@ class PngCarrier:
                     if data.startswith(XMP_KEYWORD + b"\x00"):
                         xmp = chunk
                         try:
-                            old = _text(b"iTXt", data).encode()
+                            old = _text_bytes(b"iTXt", data)
                         except zlib.error as exc:
                             raise CorruptFileError(
                                 f"{src}: XMP iTXt cannot be inflated ({exc})"

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Final
 
 from hegui.errors import CorruptFileError, UnsupportedFormatError
-from hegui.labeling._found import RawLabel
+from hegui.labeling._found import RawLabel, decode_value
 from hegui.labeling._limits import current_limits
 from hegui.labeling.carriers import FileFormat, carrier
 from hegui.labeling.carriers._io import copy_range, hash_range, read_exact
-from hegui.labeling.carriers._xmp import find_labels, set_label
+from hegui.labeling.carriers._xmp import find_labels, set_label, xmp_raw
 
 __all__ = ["WavCarrier", "WebpCarrier"]
 
@@ -156,11 +156,7 @@ class WebpCarrier:
         """Labels in the XMP chunk."""
         with path.open("rb") as f:
             xmp = [c for c in chunks(f, path, b"WEBP") if c.id == b"XMP "]
-            return [
-                RawLabel(self.slot, h.value, problems=h.problems)
-                for c in xmp
-                for h in find_labels(_read(f, c, path))
-            ]
+            return [xmp_raw(self.slot, h) for c in xmp for h in find_labels(_read(f, c, path))]
 
     def write(self, src: Path, dst: Path, value: str) -> None:
         """Write the XMP chunk last (the layout's order) and set the VP8X XMP flag."""
@@ -221,9 +217,17 @@ class WavCarrier:
         with path.open("rb") as f:
             for c in list(chunks(f, path, b"WAVE")):
                 if c.id.upper() == b"AIGC":
-                    text = _read(f, c, path).rstrip(b"\x00").decode("utf-8", "replace")
+                    text, bad = decode_value(_read(f, c, path).rstrip(b"\x00"), "AIGC chunk")
                     extra = () if c.id == b"AIGC" else (f"chunk id {c.id!r}; expected b'AIGC'",)
-                    found.append(RawLabel(self.slot, text, problems=extra))
+                    found.append(RawLabel(self.slot, text, problems=extra + bad))
+                elif c.id == b"_PMX":
+                    # The XMP Toolkit (exempi) writes XMP in a _PMX chunk (label audit).
+                    note = (
+                        "label in XMP inside the WAV _PMX chunk; TC260-PG-202510A puts it in "
+                        "an AIGC chunk (non-standard placement)"
+                    )
+                    hits = find_labels(_read(f, c, path))
+                    found += [xmp_raw("wav.xmp", h, (note,), standard=False) for h in hits]
                 elif c.id == b"LIST" and c.length <= current_limits().max_metadata_bytes:
                     found += _info_labels(_read(f, c, path))
         return found
@@ -266,8 +270,12 @@ def _info_labels(data: bytes) -> list[RawLabel]:
     while pos + 8 <= len(data):
         cid, length = struct.unpack("<4sI", data[pos : pos + 8])
         if cid.upper() == b"AIGC":
-            text = data[pos + 8 : pos + 8 + length].rstrip(b"\x00").decode("utf-8", "replace")
-            problem = "LIST/INFO AIGC sub-chunk; TC260-PG-202510A uses a top-level AIGC chunk"
-            found.append(RawLabel("wav.list_info", text, problems=(problem,)))
+            raw = data[pos + 8 : pos + 8 + length].rstrip(b"\x00")
+            text, bad = decode_value(raw, "LIST/INFO AIGC")
+            problem = (
+                "LIST/INFO AIGC sub-chunk; TC260-PG-202510A uses a top-level AIGC chunk "
+                "(non-standard placement)"
+            )
+            found.append(RawLabel("wav.list_info", text, problems=(problem, *bad), standard=False))
         pos += 8 + length + (length & 1)
     return found

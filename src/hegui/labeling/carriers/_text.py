@@ -12,6 +12,7 @@ digits and an unquoted ``Label: 1`` is reported as a number.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +76,42 @@ def _aigc_node(fm: FrontMatter) -> tuple[yaml.Node, yaml.Node] | None:
     return next(((k, v) for k, v in node.value if str(k.value).upper() == "AIGC"), None)
 
 
+_TRAILER_LINES: Final = 64
+
+
+def _trailer(fm: FrontMatter, slot: str) -> list[RawLabel]:
+    """An ``AIGC:`` block appended at the end of the text without fences (label audit)."""
+    body = fm.lines[fm.close + 1 :] if fm.close is not None else fm.lines
+    tail = body[-_TRAILER_LINES:]
+    at = next(
+        (i for i in range(len(tail) - 1, -1, -1) if tail[i].lstrip(_BOM).startswith("AIGC:")),
+        None,
+    )
+    if at is None:
+        return []
+    block = [tail[at].lstrip(_BOM)]
+    for line in tail[at + 1 :]:
+        if line.strip() and not line[:1].isspace():
+            break
+        block.append(line)
+    try:
+        node = yaml.compose("".join(block), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        return []
+    place = (
+        "label appended at the end of the text without front-matter fences; the text guide's "
+        "practice puts it in front matter at the head of the file (non-standard placement)",
+    )
+    labels = _from_node(node.value[0][0], node.value[0][1], slot, place)
+    return [dataclasses.replace(r, standard=False) for r in labels]
+
+
 def _raw_labels(path: Path, slot: str) -> list[RawLabel]:
     fm = front_matter(decode_text(path))
     if fm.close is None:
-        return []
+        return _trailer(fm, slot.split(".")[0] + ".end")
     try:
         found = _aigc_node(fm)
     except yaml.YAMLError as exc:
@@ -86,9 +119,14 @@ def _raw_labels(path: Path, slot: str) -> list[RawLabel]:
             return []
         return [RawLabel(slot, "", problems=(f"front matter is not valid YAML ({exc})",))]
     if found is None:
-        return []
-    key, value = found
-    problems: tuple[str, ...] = (
+        return _trailer(fm, slot.split(".")[0] + ".end")
+    return _from_node(found[0], found[1], slot, ())
+
+
+def _from_node(
+    key: yaml.Node, value: yaml.Node, slot: str, extra: tuple[str, ...]
+) -> list[RawLabel]:
+    problems: tuple[str, ...] = extra + (
         () if key.value == "AIGC" else (f"key {key.value!r}; expected 'AIGC'",)
     )
     if isinstance(value, yaml.ScalarNode):

@@ -20,7 +20,10 @@ from typing import Final
 from lxml import etree
 
 from hegui.errors import CorruptFileError
+from hegui.labeling._found import RawLabel
 from hegui.labeling._limits import current_limits
+from hegui.labeling._model import FIELD_ORDER
+from hegui.labeling._shape import looks_like_label
 
 __all__ = [
     "NS",
@@ -30,6 +33,7 @@ __all__ = [
     "find_labels",
     "remove_labels",
     "set_label",
+    "xmp_raw",
 ]
 
 NS: Final = "http://www.tc260.org.cn/ns/AIGC/1.0/"
@@ -60,10 +64,27 @@ def exiftool_config() -> str:
 
 @dataclass(frozen=True, slots=True)
 class XmpHit:
-    """One ``AIGC`` property found in a packet."""
+    """One ``AIGC`` property (or label-shaped structure) found in a packet."""
 
     value: str
     problems: tuple[str, ...]
+    mapping: dict[str, object] | None = None
+    """The seven elements as separate properties of one description (a private schema)."""
+    standard: bool = True
+    """False when the label is not in an ``AIGC`` property (private schema, other name)."""
+
+
+def xmp_raw(
+    carrier: str, hit: XmpHit, problems: tuple[str, ...] = (), *, standard: bool = True
+) -> RawLabel:
+    """The :class:`RawLabel` of one hit in ``carrier`` (``standard``: is XMP the guides' place)."""
+    return RawLabel(
+        carrier,
+        None if hit.mapping is not None else hit.value,
+        mapping=hit.mapping,
+        problems=problems + hit.problems,
+        standard=hit.standard and standard,
+    )
 
 
 def _parser() -> etree.XMLParser:
@@ -97,19 +118,33 @@ def _local(tag: str) -> tuple[str | None, str]:
 
 
 def find_labels(packet: bytes) -> list[XmpHit]:
-    """Every ``AIGC`` property in ``packet``, in document order."""
+    """Every ``AIGC`` property in ``packet``, in document order.
+
+    Also found, as labels in a non-standard placement: a property of another name whose value
+    is label-shaped JSON, and the seven elements written as separate properties of one
+    description (a private schema; label audit 2026-12).
+    """
     root = _parse(packet)
     if root is None:
         return _find_by_pattern(packet)
     hits: list[XmpHit] = []
     for el in root.iter(etree.Element):
+        fields = _field_properties(el)
+        if fields is not None:
+            hits.append(fields)
         for name, value in el.attrib.items():
             uri, local = _local(str(name))
+            prefix = next((p for p, u in el.nsmap.items() if u == uri), None)
             if local == "AIGC":
-                prefix = next((p for p, u in el.nsmap.items() if u == uri), None)
                 hits.append(XmpHit(str(value), _ns_problem(uri, prefix)))
+            elif looks_like_label(str(value)):
+                hits.append(_elsewhere(str(value), uri, f"{prefix}:{local}" if prefix else local))
         uri, local = _local(el.tag)
         if local != "AIGC":
+            if len(el) == 0 and el.text and looks_like_label(el.text):
+                hits.append(
+                    _elsewhere(el.text, uri, f"{el.prefix}:{local}" if el.prefix else local)
+                )
             continue
         problems = _ns_problem(uri, el.prefix)
         items = [li.text or "" for li in el.iter(_LI)]
@@ -119,6 +154,35 @@ def find_labels(packet: bytes) -> list[XmpHit]:
         else:
             hits.append(XmpHit(el.text or "", problems))
     return hits
+
+
+def _elsewhere(value: str, uri: str | None, name: str) -> XmpHit:
+    problem = (
+        f"label JSON in the XMP property {name} (namespace {uri!r}); the TC260 guides put it in "
+        f"{PREFIX}:AIGC of {NS!r} (non-standard placement)"
+    )
+    return XmpHit(value, (problem,), standard=False)
+
+
+def _field_properties(el: etree._Element) -> XmpHit | None:
+    """The seven elements as separate child properties or attributes of ``el``, if ≥ 3 are."""
+    found: dict[str, object] = {}
+    uri = None
+    for name, value in el.attrib.items():
+        space, local = _local(str(name))
+        if local in FIELD_ORDER:
+            found[local], uri = str(value), space
+    for child in el.iterchildren(etree.Element):
+        space, local = _local(child.tag)
+        if local in FIELD_ORDER and len(child) == 0:
+            found[local], uri = child.text or "", space
+    if len(found) < 3:
+        return None
+    problem = (
+        f"the elements are separate XMP properties in namespace {uri!r}; the TC260 guides put "
+        f"one JSON string in {PREFIX}:AIGC of {NS!r} (non-standard placement)"
+    )
+    return XmpHit("", (problem,), mapping=found, standard=False)
 
 
 def _find_by_pattern(packet: bytes) -> list[XmpHit]:
