@@ -200,3 +200,39 @@ def test_a_non_standard_label_blocks_a_second_label(tmp_path: Path) -> None:
     path = jpeg_app9(tmp_path)
     with pytest.raises(Exception, match=r"6\.1 c"):
         label_file(path, PRODUCER, None)
+
+
+def _png_private_chunk(tmp: Path, pad: int = 0) -> tuple[Path, int]:
+    """The label JSON in a private PNG chunk no reader knows (``prIv``), after ``pad`` bytes."""
+    import zlib
+
+    path = media.png(tmp / "a.png")
+    data = path.read_bytes()
+    body = b"\0" * pad + LABEL.encode()
+    chunk = struct.pack(">I4s", len(body), b"prIv") + body
+    chunk += struct.pack(">I", zlib.crc32(b"prIv" + body))
+    at = data.index(b"IDAT") - 4
+    path.write_bytes(data[:at] + chunk + data[at:])
+    return path, at + 8 + pad + LABEL.index('"ContentProducer"')
+
+
+def test_unknown_placement_is_suspected_with_its_offset(tmp_path: Path) -> None:
+    path, offset = _png_private_chunk(tmp_path)
+    assert not inspect_file(path).labels
+    verdict = verify_file(path)
+    assert verdict.determination is Determination.SUSPECTED
+    (trace,) = [t for t in verdict.traces if '"ContentProducer"' in t.detail]
+    assert trace.kind == "label_data" and trace.offset == offset
+    assert f"at byte {offset}" in verdict.basis
+
+
+def test_trace_search_is_bounded(tmp_path: Path) -> None:
+    from hegui.labeling import Limits, applied
+
+    path, offset = _png_private_chunk(tmp_path, pad=4096)
+    with applied(Limits(max_trace_bytes=1024)):
+        verdict = verify_file(path)
+    assert verdict.determination is Determination.NONE
+    assert "first 1024 bytes scanned" in verdict.basis
+    assert verify_file(path).determination is Determination.SUSPECTED  # default: found
+    assert offset > 1024

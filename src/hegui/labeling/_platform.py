@@ -41,6 +41,7 @@ from hegui.labeling._integrity import (
     verify_integrity,
 )
 from hegui.labeling._keys import IntegrityKey
+from hegui.labeling._limits import current_limits
 from hegui.labeling._model import AigcLabel, LabelValue
 from hegui.labeling._provider import ServiceType, check_provider_code
 from hegui.labeling._traces import Trace, find_traces
@@ -158,7 +159,11 @@ def verify_file(
             t.detail for t in traces
         )
     else:
-        determination, basis = Determination.NONE, "no implicit label, declaration or trace found"
+        scanned = current_limits().max_trace_bytes
+        determination, basis = (
+            Determination.NONE,
+            f"no implicit label, declaration or trace found (the first {scanned} bytes scanned)",
+        )
     return Verification(
         report, determination, basis, found, _integrity(path, fmt, found, keys), traces
     )
