@@ -1,6 +1,8 @@
 """Implicit-label throughput and memory: hegui against exiftool writing the same field.
 
     .venv/bin/python benchmarks/label.py [--files 40] [--mp4-mb 200] [--json]
+    .venv/bin/python benchmarks/label.py --fuzz 300        # seeded mutants per format
+    .venv/bin/python benchmarks/label.py --xmp-fallback    # S1: malformed XMP, time vs size
 
 Generates its inputs in a temporary directory (nothing is committed): ~1 MB JPEG and PNG files
 (random pixels, so they do not compress) and an MP4 of ``--mp4-mb`` MB (an ffmpeg-encoded clip
@@ -285,12 +287,79 @@ def bench_mp4(path: Path, config: Path, work: Path) -> dict[str, float]:
     }
 
 
+def fuzz(per_format: int) -> int:
+    """The label audit's mutation run: inspect and add on ``per_format`` mutants per format.
+
+    Prints, per format, how many runs were read fine, refused cleanly (exit 2) or went wrong
+    (anything else: internal error, changed input, leftover file); exits 1 if any went wrong.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from collections import Counter
+
+    from tests.labeling.fuzz import SEED, SEEDS, mutants, run_mutant, seed_file
+
+    total: Counter[str] = Counter()
+    bad_examples = []
+    start = time.perf_counter()
+    print(f"{per_format} mutants per format, inspect + add each, seed {SEED}")
+    with tempfile.TemporaryDirectory(prefix="hegui-fuzz-") as tmp:
+        for i, kind in enumerate(sorted(SEEDS)):
+            data = seed_file(kind, Path(tmp) / kind / "seed")
+            tally: Counter[str] = Counter()
+            t0 = time.perf_counter()
+            for name, mutant in mutants(data, SEED + i, per_format):
+                for o in run_mutant(kind, name, mutant, Path(tmp) / kind / "runs"):
+                    key = "bad" if o.result.startswith("bad") else o.result
+                    tally[key] += 1
+                    if key == "bad":
+                        bad_examples.append(f"{kind} {o.name} {o.action}: {o.result[:160]}")
+            total.update(tally)
+            print(
+                f"  {kind:9s} ok {tally['ok']:5d}  refused {tally['refused']:5d}  "
+                f"bad {tally['bad']:3d}  ({time.perf_counter() - t0:5.1f} s)"
+            )
+    runs = sum(total.values())
+    print(
+        f"all: {runs} runs in {time.perf_counter() - start:.1f} s: ok {total['ok']}, "
+        f"refused {total['refused']}, bad {total['bad']}"
+    )
+    for line in bad_examples[:20]:
+        print("  " + line)
+    return 1 if total["bad"] else 0
+
+
+def xmp_fallback() -> int:
+    """Malformed XMP (security review S1): hegui's bounded search against the old regex."""
+    import re
+
+    from hegui.labeling.carriers._xmp import find_labels
+
+    old = re.compile(
+        rb"""([\w.-]+):AIGC\s*=\s*(["'])(.*?)\2|<([\w.-]+):AIGC>(.*?)</\4:AIGC>""", re.S
+    )
+    print("malformed packet '<' + 'a' * n: seconds (old regex / hegui)")
+    for n in (2_500, 5_000, 10_000, 20_000, 1_000_000):
+        packet = b"<" + b"a" * n
+        ours = timed(lambda packet=packet: find_labels(packet))
+        theirs = timed(lambda packet=packet: list(old.finditer(packet))) if n <= 10_000 else None
+        shown = f"{theirs:8.3f}" if theirs is not None else "  (skip)"
+        ratio = f"{theirs / ours:10.0f}x" if theirs is not None else ""
+        print(f"  n={n:>9,}  old {shown}  hegui {ours:8.5f}  {ratio}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=40, help="images per format")
     parser.add_argument("--mp4-mb", type=int, default=200)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--fuzz", type=int, default=0, help="run N mutants per format instead")
+    parser.add_argument("--xmp-fallback", action="store_true", help="time the S1 fallback")
     args = parser.parse_args()
+    if args.fuzz:
+        return fuzz(args.fuzz)
+    if args.xmp_fallback:
+        return xmp_fallback()
     for tool in ("exiftool", "ffmpeg"):
         if shutil.which(tool) is None:
             print(f"{tool} is needed (apt-get install libimage-exiftool-perl ffmpeg)")

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from hegui.errors import InputError
+
 __all__ = [
+    "CodePart",
     "ProviderCode",
     "ServiceType",
     "check_provider_code",
@@ -43,6 +46,17 @@ class ServiceType(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CodePart:
+    """One part of a provider code, explained."""
+
+    positions: str
+    """1-based positions, e.g. ``5-22``."""
+    value: str
+    meaning_zh: str
+    meaning_en: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderCode:
     """A structurally valid provider code, split into its parts."""
 
@@ -58,6 +72,51 @@ class ProviderCode:
     """Positions 24–27."""
     uscc_verified: bool
     """True when the subject is the organisation form and its USCC check character is right."""
+
+    def parts(self) -> tuple[CodePart, ...]:
+        """The code split into its parts, each with its meaning (TC260 coding guide)."""
+        organisation = self.subject_type == "1" and self.binding == "1"
+        service = {
+            ServiceType.GENERATION: ("生成合成服务", "generation service (a producer)"),
+            ServiceType.DISTRIBUTION: ("内容传播服务", "distribution service (a platform)"),
+            ServiceType.UNUSED: ("未使用扩展码", "extension unused"),
+        }[self.service_type]
+        checked = "校验位正确" if self.uscc_verified else "未校验"
+        return (
+            CodePart("1-2", self.code[:2], "格式码（固定 00）", "format code (fixed 00)"),
+            CodePart(
+                "3",
+                self.subject_type,
+                "主体类型：组织" if self.subject_type == "1" else "主体类型（未确认）",
+                "subject type: organisation"
+                if self.subject_type == "1"
+                else "subject type (UNCONFIRMED)",
+            ),
+            CodePart(
+                "4",
+                self.binding,
+                "绑定方式：统一社会信用代码" if organisation else "绑定方式（未确认）",
+                "bound to the Unified Social Credit Code"
+                if organisation
+                else "binding method (UNCONFIRMED)",
+            ),
+            CodePart(
+                "5-22",
+                self.subject_id,
+                f"统一社会信用代码（GB 32100，{checked}）" if organisation else "主体标识",
+                "Unified Social Credit Code (GB 32100, check character "
+                + ("verified)" if self.uscc_verified else "not checked)")
+                if organisation
+                else "subject id",
+            ),
+            CodePart("23", self.service_type.value, *service),
+            CodePart(
+                "24-27",
+                self.app_code,
+                "模型或应用编码（提供者自定）",
+                "model or app code (chosen by the provider)",
+            ),
+        )
 
 
 def looks_like_provider_code(value: str) -> bool:
@@ -149,11 +208,15 @@ def make_provider_code(
     """Compose an organisation's code from its USCC (validated) and extension.
 
     Raises:
-        ValueError: The USCC or the extension is invalid.
+        InputError: The USCC or the extension is invalid (the message says which position).
     """
+    if service_type is not ServiceType.UNUSED and not re.fullmatch(r"[0-9A-Z]{4}", app_code):
+        raise InputError(
+            f"app code {app_code!r}: positions 24-27 are 4 digits or upper-case letters"
+        )
     ext = "00000" if service_type is ServiceType.UNUSED else service_type.value + app_code
-    code = "0011" + uscc_code + ext
+    code = "0011" + uscc_code.strip().upper() + ext
     result = check_provider_code(code)
     if isinstance(result, list):
-        raise ValueError("; ".join(result))
+        raise InputError("; ".join(result))
     return code

@@ -160,6 +160,17 @@ def labels(moov: bytes, where: str) -> list[RawLabel]:
     return found
 
 
+def _verbatim(data: bytes, box: Box) -> bytes:
+    """``box`` as stored, but with its size written out when it was 0 ("to the end").
+
+    Something is appended after it, so "to the end" would swallow that.
+    """
+    raw = data[box.offset : box.end]
+    if box.header == 8 and raw[:4] == b"\0\0\0\0":
+        return struct.pack(">I", box.size) + raw[4:]
+    return raw
+
+
 def _ilst_item(index: int, value: str) -> bytes:
     return make_box(
         struct.pack(">I", index), make_box(b"data", struct.pack(">II", 1, 0) + value.encode())
@@ -211,14 +222,14 @@ def _rewrite_meta(data: bytes, meta: Box, value: str | None, where: str) -> byte
                         header = struct.pack(">II", item.size, renumber[old])
                         items.append(header + data[item.offset + 8 : item.end])
                 else:
-                    items.append(data[item.offset : item.end])
+                    items.append(_verbatim(data, item))
                     other_items += 1
             if value is not None:
                 items.append(_ilst_item(len(keys), value))
             out += make_box(b"ilst", b"".join(items))
             wrote_ilst = True
         else:
-            out += data[child.offset : child.end]
+            out += _verbatim(data, child)
     if value is not None and not wrote_ilst:
         if not wrote_keys:
             out += _keys_box(keys)
@@ -257,7 +268,7 @@ def set_label(moov: bytes, value: str, where: str) -> bytes:
         elif _has_label(moov, box, where):
             parts.append(_rewrite_meta(moov, box, None, where))
         else:
-            parts.append(moov[box.offset : box.end])
+            parts.append(_verbatim(moov, box))
     if target is None:
         parts.append(_new_meta(value))
     new_udta = make_box(b"udta", b"".join(parts))
@@ -268,7 +279,7 @@ def set_label(moov: bytes, value: str, where: str) -> bytes:
         elif _has_label(moov, k, where):
             body.append(_rewrite_meta(moov, k, None, where))
         else:
-            body.append(moov[k.offset : k.end])
+            body.append(_verbatim(moov, k))
     if udta is None:
         body.append(new_udta)
     return make_box(b"moov", b"".join(body))
