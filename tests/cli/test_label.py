@@ -229,3 +229,99 @@ def test_verify_write_options_need_platform(
 
 def _read_evidence(path: Path) -> Evidence:
     return parse_evidence(path.read_bytes(), source=str(path), default_id=path.stem)
+
+
+def test_strict_turns_findings_into_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = media.png(tmp_path / "good.png")
+    run_cli(capsys, "label", "add", str(good), "--producer", PRODUCER, "--in-place")
+    bare = media.png(tmp_path / "bare.png")
+    md = tmp_path / "bad.md"
+    md.write_text("---\nAIGC:\n  Label: AIGC\n---\nx\n")
+    assert run_cli(capsys, "label", "inspect", str(good)).code == 0
+    assert run_cli(capsys, "label", "inspect", str(good), "--strict").code == 0
+    r = run_cli(capsys, "label", "inspect", str(good), str(bare), str(md), "--strict")
+    assert r.code == 1
+    assert f"strict: {bare}: no label" in r.stderr and f"strict: {md}" in r.stderr
+    assert run_cli(capsys, "label", "inspect", str(bare), str(md)).code == 0
+    r = run_cli(capsys, "label", "verify", str(md), "--strict")
+    assert r.code == 1 and "suspected" in r.stderr
+
+
+def test_relabel_message_names_the_option_not_the_api(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = media.png(tmp_path / "a.png")
+    args = ("label", "add", str(src), "--producer", PRODUCER, "--in-place")
+    assert run_cli(capsys, *args).code == 0
+    r = run_cli(capsys, *args)
+    assert r.code == 2 and "--replace" in r.stderr and "replace=" not in r.stderr
+    assert run_cli(capsys, *args, "--replace").code == 0
+
+
+def test_producer_code_builds_and_explains(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.labeling.conftest import PRODUCER_USCC
+
+    r = run_cli(
+        capsys,
+        "label",
+        "producer-code",
+        "--uscc",
+        PRODUCER_USCC,
+        "--app-code",
+        "A001",
+        "-f",
+        "json",
+    )
+    assert r.code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["code"] == PRODUCER
+    assert [p["positions"] for p in data["parts"]] == ["1-2", "3", "4", "5-22", "23", "24-27"]
+    assert (
+        data["parts"][3]["value"] == PRODUCER_USCC and "verified" in data["parts"][3]["meaning_en"]
+    )
+    r = run_cli(capsys, "label", "producer-code", "--uscc", PRODUCER_USCC, "--type", "distribution")
+    assert r.code == 0 and "内容传播服务" in r.stdout
+    bad = PRODUCER_USCC[:-1] + ("0" if PRODUCER_USCC[-1] != "0" else "1")
+    r = run_cli(capsys, "label", "producer-code", "--uscc", bad)
+    assert r.code == 2 and "check character" in r.stderr
+
+
+def test_inspect_reads_at_80_columns(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    md = tmp_path / "a-report-with-a-rather-long-file-name.md"
+    md.write_text("---\nAIGC:\n  Label: AIGC\n  ContentProducer: 某某科技有限公司\n---\nx\n")
+    r = run_cli(capsys, "label", "inspect", str(md), "--lang", "en")
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "non-conforming (3)" in r.stdout
+    text = " ".join(" ".join(lines).split())
+    assert (
+        "ContentProducer is '某某科技有限公司', which contains 8 characters of Chinese text" in text
+    )
+
+
+def test_help_shows_defaults_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    r = run_cli(capsys, "label", "add", "--help")
+    text = " ".join(r.stdout.split())
+    for default in ("(a random UUID)", "(Noto Sans CJK SC)", "(CPUs, max 8)"):
+        assert f"default: {default}" in text
+    r = run_cli(capsys, "label", "--help")
+    text = " ".join(r.stdout.split())
+    assert "Exit codes:" in text and "3 the environment" in text and "4 a bug in hegui" in text
+
+
+def test_label_cli_imports_only_the_public_labeling_api() -> None:
+    import ast
+
+    import hegui.cli
+
+    root = Path(hegui.cli.__file__).parent
+    for name in ("label.py", "_label_run.py", "_label_show.py"):
+        tree = ast.parse((root / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("hegui.labeling."), (name, node.module)

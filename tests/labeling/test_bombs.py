@@ -262,7 +262,7 @@ def test_crafted_file_is_refused_cleanly_within_bounds(case: str, tmp_path: Path
     before = path.read_bytes()
     command, *rest = args
     extra = ("--producer", PRODUCER, "--out", str(tmp_path / "out")) if command == "add" else ()
-    run = hegui("label", command, str(path), *extra, *rest)
+    run = hegui("label", command, str(path), "--lang", "en", *extra, *rest)
     assert run.code == code, run.out
     assert needle in run.out, run.out
     assert path.read_bytes() == before

@@ -1,59 +1,96 @@
-"""Shared plumbing of ``hegui label`` commands: keys, outputs, the batch run and its report."""
+"""Shared plumbing of ``hegui label`` commands: option parsing, progress, tables, the finish."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from hegui.cli._output import Format, emit, stderr_console, stdout_console, to_json
+from hegui.cli._output import Format, Lang, emit, stderr_console, stdout_console, to_json
 
 if TYPE_CHECKING:
-    from hegui.labeling import ExplicitOptions, IntegrityKey, Limits
-    from hegui.labeling._batch import Job, Record, Skipped
+    from rich.console import Console
 
-__all__ = ["explicit_options", "finish", "key", "out_dir", "run", "table", "text"]
+    from hegui.labeling import AddBatch, ExplicitOptions, InspectBatch, IntegrityKey, VerifyBatch
+
+__all__ = [
+    "WORDS",
+    "cover",
+    "explicit_options",
+    "finish",
+    "keys",
+    "one_key",
+    "progress",
+    "table",
+    "word",
+    "workers",
+]
+
+WORDS: dict[str, tuple[str, str]] = {
+    "file": ("文件", "file"),
+    "output": ("输出", "output"),
+    "placement": ("位置", "placement"),
+    "status": ("状态", "status"),
+    "explicit": ("显式标识", "explicit"),
+    "determination": ("判定", "determination"),
+    "integrity": ("完整性", "integrity"),
+    "written": ("已写入", "written"),
+    "labeled": ("已标识", "labeled"),
+    "error": ("错误", "error"),
+    "no label": ("无标识", "no label"),
+    "conforming": ("符合", "conforming"),
+    "non-conforming": ("不符合", "non-conforming"),
+    "non-standard": ("非标准位置", "non-standard"),
+    "confirmed": ("属于（确认）", "confirmed"),
+    "possible": ("可能为", "possible"),
+    "suspected": ("疑似为", "suspected"),
+    "none": ("无", "none"),
+    "metadata only": ("仅元数据", "metadata only"),
+    "problems": ("问题", "problems"),
+    "basis": ("依据", "basis"),
+}
 
 
-def key(path: Path | None, option: str) -> IntegrityKey | None:
-    """The integrity key in the file an option names (``--hmac-key``: HMAC, else Ed25519)."""
+def word(key: str, lang: Lang) -> str:
+    """The table word for ``key`` in ``lang``."""
+    zh, en = WORDS.get(key, (key, key))
+    return zh if lang is Lang.ZH else en
+
+
+def _read(path: Path, option: str) -> bytes:
     from hegui.errors import InputError
-    from hegui.labeling import KeyKind, load_key
 
-    if path is None:
-        return None
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{option} {path}: {exc.strerror}") from None
-    kind = KeyKind.HMAC if "hmac" in option else KeyKind.ED25519
-    return load_key(data, kind, source=f"{option} {path}")
 
 
-def keys(ed25519: list[Path] | None, hmac: list[Path] | None) -> list[IntegrityKey]:
-    """Every key given with ``--key`` and ``--hmac-key``."""
-    found = [key(p, "--key") for p in ed25519 or []]
-    found += [key(p, "--hmac-key") for p in hmac or []]
-    return [k for k in found if k is not None]
+def keys(ed25519: list[Path] | None, hmac: list[Path] | None) -> tuple[IntegrityKey, ...]:
+    """Every key given with ``--key`` (Ed25519 PEM) and ``--hmac-key`` (a shared secret)."""
+    from hegui.labeling import KeyKind, load_key
+
+    found = [
+        load_key(_read(p, "--key"), KeyKind.ED25519, source=f"--key {p}") for p in ed25519 or []
+    ]
+    found += [
+        load_key(_read(p, "--hmac-key"), KeyKind.HMAC, source=f"--hmac-key {p}") for p in hmac or []
+    ]
+    return tuple(found)
 
 
 def one_key(ed25519: Path | None, hmac: Path | None, options: str) -> IntegrityKey | None:
-    """The one signing key of ``--key``/``--hmac-key`` (not both)."""
+    """The one signing key of an Ed25519/HMAC option pair (not both)."""
     from hegui.errors import InputError
 
     if ed25519 is not None and hmac is not None:
         raise InputError(f"give one signing key: {options}, not both")
-    return key(ed25519, options.split("/")[0]) or key(hmac, options.split("/")[1])
-
-
-def limits(items: list[str] | None) -> Limits:
-    """The parsing limits with the ``--limit NAME=VALUE`` overrides."""
-    from hegui.labeling import parse_limits
-
-    return parse_limits(items or [])
+    found = keys([ed25519] if ed25519 else None, [hmac] if hmac else None)
+    return found[0] if found else None
 
 
 def cover(cover_content: bool, metadata_only: bool) -> bool | None:
@@ -65,57 +102,37 @@ def cover(cover_content: bool, metadata_only: bool) -> bool | None:
     return True if cover_content else (False if metadata_only else None)
 
 
-def out_dir(out: Path | None, in_place: bool) -> Path | None:
-    """The output directory (created), or None for --in-place; exactly one must be given."""
-    from hegui.errors import InputError
-
-    if out is not None and in_place:
-        raise InputError("give either --out DIR or --in-place, not both")
-    if out is None and not in_place:
-        raise InputError("say where labeled files go: --out DIR (copies) or --in-place")
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-    return out
+def workers(count: int | None) -> int:
+    """Worker processes: the option, else the CPUs (at most 8)."""
+    return count or max(1, min(8, os.cpu_count() or 1))
 
 
-def report_skipped(skipped: Sequence[Skipped]) -> None:
-    """Say on stderr which walked entries were skipped, and why."""
-    err = stderr_console()
-    for item in skipped:
-        err.print(
-            f"skipped: {item.path}: {item.reason}", markup=False, highlight=False, soft_wrap=True
-        )
-
-
-def run(
-    command: str, work: Callable[[Job], Record], jobs: Sequence[Job], workers: int | None
-) -> list[Record]:
-    """Run a batch with a progress bar on stderr when there is more than one file."""
+@contextmanager
+def progress(command: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, shown once a batch has more than one file."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from hegui.labeling._batch import run_batch
-
-    count = workers or max(1, min(8, os.cpu_count() or 1))
-    if len(jobs) < 2:
-        return run_batch(work, jobs)
-    progress = Progress(
+    bar = Progress(
         TextColumn(f"hegui {command}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=stderr_console(),
         transient=True,
     )
-    with progress:
-        task = progress.add_task(command, total=len(jobs))
-        return run_batch(work, jobs, workers=count, advance=lambda: progress.advance(task))
+    task: list[object] = []
 
+    def update(done: int, total: int) -> None:
+        if total < 2:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task(command, total=total))
+        bar.update(task[0], completed=done)  # type: ignore[arg-type]
 
-def text(record: Record, *keys: str) -> str:
-    """A nested record value as table text ("" when absent)."""
-    value: object = record
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return "" if value is None else str(value)
+    try:
+        yield update
+    finally:
+        bar.stop()
 
 
 def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
@@ -123,51 +140,63 @@ def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title)
+    out = stdout_console()
+    t = Table(title=title, expand=False)
     for col in columns:
-        table.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # file names and values are not markup
-    stdout_console().print(table)
+        t.add_row(*(Text(cell) for cell in row))  # file names and values are not markup
+    out.print(t)
+
+
+def notes(console: Console, heading: str, lines: list[str]) -> None:
+    """Print ``heading`` then each line as an indented bullet, wrapped at the console width."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(heading))
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(no_wrap=True)
+    bullets.add_column(overflow="fold")
+    for line in lines:
+        bullets.add_row("•", Text(line))
+    console.print(Padding(bullets, (0, 0, 0, 2)))
 
 
 def finish(
-    command: str,
-    records: list[Record],
+    batch: AddBatch | InspectBatch | VerifyBatch,
     fmt: Format,
     evidence_dir: Path | None,
-    render: Callable[[list[Record]], None],
+    render: Callable[[], None],
+    *,
+    strict: bool = False,
 ) -> None:
-    """Print the records (table or JSON), diagnostics, the summary; write evidence; exit code."""
-    from hegui.labeling._batch import failure_exit_code
-    from hegui.labeling._records import evidence, summary
-
-    if fmt is Format.JSON and command == "label.inspect":
-        shape = ("file", "format", "labels", "error")
-        emit(to_json([{k: v for k, v in r.items() if k in shape} for r in records]))
-    elif fmt is Format.JSON:
-        emit(to_json(summary(command, records)))
+    """Print the batch (table or JSON), skipped entries and errors, write Evidence, exit."""
+    if fmt is Format.JSON:
+        emit(to_json(batch.to_json()))
     else:
-        render(records)
+        render()
     err = stderr_console()
-    for r in records:
-        notes = r.get("notes")
-        for note in notes if isinstance(notes, list) else []:
-            err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
-        if "error" in r:
-            err.print(f"error: {r['error']}", markup=False, highlight=False, soft_wrap=True)
-    done = summary(command, records)
+    for s in batch.skipped:
+        err.print(f"skipped: {s.path}: {s.reason}", markup=False, highlight=False, soft_wrap=True)
+    for item in batch.items:
+        if item.error is not None:
+            err.print(f"error: {item.error.message}", markup=False, highlight=False, soft_wrap=True)
     err.print(
-        f"{done['succeeded']} of {done['files']} files done, {done['failed']} failed",
+        f"{batch.succeeded} of {len(batch.items)} files done, {batch.failed} failed",
         highlight=False,
     )
+    if strict:
+        for finding in batch.findings():
+            err.print(f"strict: {finding}", markup=False, highlight=False, soft_wrap=True)
     if evidence_dir is not None:
         from hegui.evidence import DirectoryStore
 
         store = DirectoryStore(evidence_dir)
-        path = store.path_of(store.add(evidence(command, records)))
-        err.print(f"evidence: {path}", markup=False, highlight=False)
-    code = failure_exit_code(records)
+        path = store.path_of(store.add(batch.evidence()))
+        err.print(f"evidence: {path}", markup=False, highlight=False, soft_wrap=True)
+    code = batch.exit_code(strict=strict)
     if code:
         raise typer.Exit(code)
 
@@ -187,7 +216,8 @@ def explicit_options(
     image_values = [p.value for p in ImagePosition]
     if position is not None and position not in text_values + image_values:
         raise InputError(
-            f"--position {position!r}: choose one of {', '.join(text_values + image_values)}"
+            f"--position {position!r}: choose one of {', '.join(text_values + image_values)} "
+            "(images and video: an edge or a corner, GB 45438 §5.2)"
         )
     text = TextPosition(position) if position in text_values else TextPosition.END
     audio = CuePosition(position) if position in text_values else CuePosition.START

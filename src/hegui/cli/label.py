@@ -1,27 +1,40 @@
-"""``hegui label``: add, inspect and verify GB 45438 labels in files and directories."""
+"""``hegui label``: add, inspect and verify GB 45438 labels; build provider codes."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from hegui.cli import _label_run as _lr
-from hegui.cli._output import Format
+from hegui.cli._label_show import show_add, show_code, show_inspect, show_verify
+from hegui.cli._output import Format, Lang
 
-if TYPE_CHECKING:
-    from hegui.labeling._batch import Record
+GROUP_HELP = "\n".join(
+    (
+        "GB 45438 / Labeling Measures: add, inspect and verify AIGC labels in files.",
+        "",
+        "Exit codes:",
+        "0  done (with --strict: and nothing found)",
+        "1  --strict only: inspect found a file without a label or with a non-conforming one;"
+        " verify found a suspected file, a non-conforming label or an invalid integrity value",
+        "2  bad input: a file, option or value (the message names it and the fix), or a label"
+        " conflict",
+        "3  the environment: disk full, permission denied, a missing program",
+        "4  a bug in hegui",
+    )
+)
 
 FilesArg = Annotated[
     list[Path], typer.Argument(metavar="FILE...", help="Files or directories (walked recursively).")
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the table.")]
 WorkersOpt = Annotated[
     int | None,
     typer.Option(
-        "--workers", "-j", min=1, help="Parallel worker processes [default: CPUs, max 8]."
+        "--workers", "-j", min=1, help="Parallel worker processes.", show_default="CPUs, max 8"
     ),
 ]
 EvidenceOpt = Annotated[
@@ -35,7 +48,10 @@ InPlaceOpt = Annotated[
 ]
 ReplaceOpt = Annotated[
     bool,
-    typer.Option("--replace", help="Replace an earlier label by another producer (your own only)."),
+    typer.Option("--replace", help="Replace an existing label in the same place (your own only)."),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="With --in-place, also replace read-only files.")
 ]
 CoverOpt = Annotated[
     bool,
@@ -48,13 +64,8 @@ CoverOpt = Annotated[
 MetadataOnlyOpt = Annotated[
     bool,
     typer.Option(
-        "--metadata-only",
-        help="Sign the label fields only; the value then does not bind the content.",
+        "--metadata-only", help="Sign the label fields only: the value will not bind the content."
     ),
-]
-HmacKeyOpt = Annotated[
-    Path | None,
-    typer.Option("--hmac-key", help="Sign with this HMAC-SHA256 shared-secret file."),
 ]
 FollowOpt = Annotated[
     bool,
@@ -63,16 +74,17 @@ FollowOpt = Annotated[
         help="Follow symbolic links inside walked directories (skipped and reported otherwise).",
     ),
 ]
-ForceOpt = Annotated[
-    bool, typer.Option("--force", help="With --in-place, also replace read-only files.")
-]
 LimitOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--limit",
         metavar="NAME=VALUE",
-        help="Raise or lower a parsing limit, e.g. max_pixels=100000000 (see SECURITY.md).",
+        help="Change a parsing limit, e.g. max_pixels=100000000 (names: SECURITY.md).",
     ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 1 when something is found (see the exit codes)."),
 ]
 
 
@@ -91,53 +103,65 @@ def label_add(
     out: OutOpt = None,
     in_place: InPlaceOpt = False,
     produce_id: Annotated[
-        str | None, typer.Option("--produce-id", help="Content id (one file only) [default: UUID].")
+        str | None,
+        typer.Option(
+            "--produce-id", help="Content id (one file only).", show_default="a random UUID"
+        ),
     ] = None,
     key: Annotated[
         Path | None,
         typer.Option("--key", help="Sign ReservedCode1 with this Ed25519 private key (PEM)."),
     ] = None,
-    hmac_key: HmacKeyOpt = None,
+    hmac_key: Annotated[
+        Path | None,
+        typer.Option("--hmac-key", help="Sign ReservedCode1 with this HMAC shared-secret file."),
+    ] = None,
     cover_content: CoverOpt = False,
     metadata_only: MetadataOnlyOpt = False,
     replace: ReplaceOpt = False,
     force: ForceOpt = False,
-    follow_symlinks: FollowOpt = False,
-    limit: LimitOpt = None,
     wording: Annotated[
-        str | None, typer.Option("--wording", help="Explicit label text (AI/人工智能 + 生成/合成).")
+        str | None,
+        typer.Option(
+            "--wording",
+            help="Explicit label text, with AI/人工智能 and 生成/合成.",
+            show_default="本内容由人工智能生成 (text), AI生成 (image, video)",
+        ),
     ] = None,
     position: Annotated[
         str | None,
         typer.Option(
             "--position",
-            help="Explicit label position: start|end|middle (text, audio) or "
+            help="Explicit label position: start|end|middle (text, audio) or an edge or corner "
             "top-left|top-right|bottom-left|bottom-right|top|bottom (image, video).",
+            show_default="end (text), start (audio), bottom-right (image), top-left (video)",
         ),
     ] = None,
     voice: Annotated[
-        Path | None, typer.Option("--voice", help="Audio: mix this voice WAV instead of 短长短短.")
+        Path | None,
+        typer.Option(
+            "--voice", help="Audio: mix this voice WAV.", show_default="the 短长短短 rhythm cue"
+        ),
     ] = None,
     font: Annotated[
-        Path | None, typer.Option("--font", help="Image/video font [default: Noto Sans CJK SC].")
+        Path | None,
+        typer.Option("--font", help="Image and video font file.", show_default="Noto Sans CJK SC"),
     ] = None,
     seconds: Annotated[
-        float | None, typer.Option("--seconds", help="Video: label duration from frame 1 (≥ 2).")
+        float | None,
+        typer.Option("--seconds", help="Video: label duration from frame 1.", show_default="2"),
     ] = None,
+    follow_symlinks: FollowOpt = False,
+    limit: LimitOpt = None,
     workers: WorkersOpt = None,
     fmt: FormatOpt = Format.TABLE,
+    lang: LangOpt = Lang.ZH,
     evidence_dir: EvidenceOpt = None,
 ) -> None:
     """Label generated files as their producer: implicit metadata label, optionally explicit."""
-    from hegui.errors import InputError
-    from hegui.labeling._batch import expand
-    from hegui.labeling._records import add_record
+    from hegui.labeling import AddOptions, add_labels, parse_limits
 
-    jobs, skipped = expand(files, _lr.out_dir(out, in_place), follow_symlinks=follow_symlinks)
-    if produce_id is not None and len(jobs) != 1:
-        raise InputError("--produce-id names one file's content; for several files omit it")
-    work = functools.partial(
-        add_record,
+    options = AddOptions(
         producer=producer,
         produce_id=produce_id,
         key=_lr.one_key(key, hmac_key, "--key/--hmac-key"),
@@ -147,90 +171,43 @@ def label_add(
         else None,
         replace=replace,
         force=force,
-        limits=_lr.limits(limit),
     )
-    _lr.report_skipped(skipped)
-    records = _lr.run("label add", work, jobs, workers)
-
-    def render(rs: list[Record]) -> None:
-        rows = [
-            [
-                _lr.text(r, "file"),
-                _lr.text(r, "output"),
-                _lr.text(r, "carrier"),
-                _lr.text(r, "explicit", "modality"),
-                _lr.text(r, "fields", "ProduceID"),
-                "error" if "error" in r else "labeled",
-            ]
-            for r in rs
-        ]
-        columns = ["file", "output", "carrier", "explicit", "ProduceID", "status"]
-        _lr.table("hegui label add", columns, rows)
-
-    _lr.finish("label.add", records, fmt, evidence_dir, render)
+    with _lr.progress("label add") as tick:
+        batch = add_labels(
+            files,
+            options,
+            out=out,
+            in_place=in_place,
+            follow_symlinks=follow_symlinks,
+            workers=_lr.workers(workers),
+            limits=parse_limits(limit or []),
+            progress=tick,
+        )
+    _lr.finish(batch, fmt, evidence_dir, lambda: show_add(batch, lang))
 
 
 def label_inspect(
     files: FilesArg,
-    fmt: FormatOpt = Format.TABLE,
-    workers: WorkersOpt = None,
-    evidence_dir: EvidenceOpt = None,
+    strict: StrictOpt = False,
     follow_symlinks: FollowOpt = False,
     limit: LimitOpt = None,
+    workers: WorkersOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    lang: LangOpt = Lang.ZH,
+    evidence_dir: EvidenceOpt = None,
 ) -> None:
-    """Show every GB 45438 label in the files, and how each departs from Appendix E."""
-    from hegui.labeling._batch import expand
-    from hegui.labeling._records import inspect_record
+    """Show every GB 45438 label in the files, where it sits, and how it departs from Appendix E."""
+    from hegui.labeling import inspect_files, parse_limits
 
-    jobs, skipped = expand(files, follow_symlinks=follow_symlinks)
-    _lr.report_skipped(skipped)
-    work = functools.partial(inspect_record, limits=_lr.limits(limit))
-    records = _lr.run("label inspect", work, jobs, workers)
-
-    def render(rs: list[Record]) -> None:
-        rows = []
-        for r in rs:
-            labels = r.get("labels")
-            if "error" in r or not isinstance(labels, list) or not labels:
-                rows.append(
-                    [
-                        _lr.text(r, "file"),
-                        _lr.text(r, "format"),
-                        "",
-                        "",
-                        "",
-                        "error" if "error" in r else "no label",
-                        "",
-                    ]
-                )
-                continue
-            for lab in labels:
-                assert isinstance(lab, dict)
-                problems = lab.get("problems")
-                listed = "\n".join(f"• {p}" for p in problems) if isinstance(problems, list) else ""
-                rows.append(
-                    [
-                        _lr.text(r, "file"),
-                        _lr.text(r, "format"),
-                        _lr.text(lab, "carrier"),
-                        _lr.text(lab, "fields", "Label"),
-                        _lr.text(lab, "fields", "ContentProducer"),
-                        "yes" if lab.get("conforming") else "no",
-                        listed,
-                    ]
-                )
-        columns = [
-            "file",
-            "format",
-            "carrier",
-            "Label",
-            "ContentProducer",
-            "conforming",
-            "problems",
-        ]
-        _lr.table("hegui label inspect", columns, rows)
-
-    _lr.finish("label.inspect", records, fmt, evidence_dir, render)
+    with _lr.progress("label inspect") as tick:
+        batch = inspect_files(
+            files,
+            follow_symlinks=follow_symlinks,
+            workers=_lr.workers(workers),
+            limits=parse_limits(limit or []),
+            progress=tick,
+        )
+    _lr.finish(batch, fmt, evidence_dir, lambda: show_inspect(batch, lang), strict=strict)
 
 
 def label_verify(
@@ -244,13 +221,11 @@ def label_verify(
     ] = False,
     keys: Annotated[
         list[Path] | None,
-        typer.Option("--key", help="Ed25519 key (PEM) to check ReservedCode1/2 with (repeatable)."),
+        typer.Option("--key", help="Ed25519 key (PEM) to check ReservedCode1/2 (repeatable)."),
     ] = None,
     hmac_keys: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--hmac-key", help="HMAC secret file to check ReservedCode1/2 with (repeatable)."
-        ),
+        typer.Option("--hmac-key", help="HMAC secret file to check ReservedCode1/2 (repeatable)."),
     ] = None,
     sign_key: Annotated[
         Path | None,
@@ -262,36 +237,31 @@ def label_verify(
     ] = None,
     cover_content: CoverOpt = False,
     metadata_only: MetadataOnlyOpt = False,
-    force: ForceOpt = False,
-    follow_symlinks: FollowOpt = False,
-    limit: LimitOpt = None,
     out: OutOpt = None,
     in_place: InPlaceOpt = False,
     propagate_id: Annotated[
-        str | None, typer.Option("--propagate-id", help="Platform content id (one file only).")
+        str | None,
+        typer.Option(
+            "--propagate-id", help="Platform content id (one file only).", show_default="a UUID"
+        ),
     ] = None,
     replace: ReplaceOpt = False,
+    force: ForceOpt = False,
+    strict: StrictOpt = False,
+    follow_symlinks: FollowOpt = False,
+    limit: LimitOpt = None,
     workers: WorkersOpt = None,
     fmt: FormatOpt = Format.TABLE,
+    lang: LangOpt = Lang.ZH,
     evidence_dir: EvidenceOpt = None,
 ) -> None:
     """Measures Art. 6: confirmed / possible / suspected / none, and integrity of the label.
 
     With --platform, also write the platform's propagation fields (needs --out or --in-place).
     """
-    from hegui.errors import InputError
-    from hegui.labeling._batch import expand
-    from hegui.labeling._records import verify_record
+    from hegui.labeling import VerifyOptions, parse_limits, verify_files
 
-    out_dir = _lr.out_dir(out, in_place) if platform is not None else None
-    signing = sign_key is not None or sign_hmac_key is not None
-    if platform is None and (out is not None or in_place or signing):
-        raise InputError("--out, --in-place, --sign-key and --sign-hmac-key need --platform CODE")
-    jobs, skipped = expand(files, out_dir, follow_symlinks=follow_symlinks)
-    if propagate_id is not None and len(jobs) != 1:
-        raise InputError("--propagate-id names one file's content; for several files omit it")
-    work = functools.partial(
-        verify_record,
+    options = VerifyOptions(
         platform=platform,
         declared=declared,
         keys=_lr.keys(keys, hmac_keys),
@@ -300,47 +270,58 @@ def label_verify(
         propagate_id=propagate_id,
         replace=replace,
         force=force,
-        limits=_lr.limits(limit),
     )
-    _lr.report_skipped(skipped)
-    records = _lr.run("label verify", work, jobs, workers)
+    with _lr.progress("label verify") as tick:
+        batch = verify_files(
+            files,
+            options,
+            out=out,
+            in_place=in_place,
+            follow_symlinks=follow_symlinks,
+            workers=_lr.workers(workers),
+            limits=parse_limits(limit or []),
+            progress=tick,
+        )
+    _lr.finish(batch, fmt, evidence_dir, lambda: show_verify(batch, lang), strict=strict)
 
-    def render(rs: list[Record]) -> None:
-        rows = []
-        for r in rs:
-            integrity = r.get("integrity")
-            status = (
-                {
-                    _lr.text(i, "field"): _lr.text(i, "status")
-                    for i in integrity
-                    if isinstance(i, dict)
-                }
-                if isinstance(integrity, list)
-                else {}
-            )
-            rows.append(
-                [
-                    _lr.text(r, "file"),
-                    "error" if "error" in r else _lr.text(r, "determination"),
-                    _lr.text(r, "notice_zh"),
-                    status.get("ReservedCode1", ""),
-                    status.get("ReservedCode2", ""),
-                    _lr.text(r, "written"),
-                ]
-            )
-        columns = ["file", "determination", "notice", "ReservedCode1", "ReservedCode2", "written"]
-        _lr.table("hegui label verify (Measures Art. 6)", columns, rows)
 
-    _lr.finish("label.verify", records, fmt, evidence_dir, render)
+def label_producer_code(
+    uscc: Annotated[
+        str,
+        typer.Option("--uscc", help="The organisation's 18-character Unified Social Credit Code."),
+    ],
+    service: Annotated[
+        str,
+        typer.Option(
+            "--type", help="Service type: generation (producer), distribution (platform) or none."
+        ),
+    ] = "generation",
+    app_code: Annotated[
+        str, typer.Option("--app-code", help="Model or app code of 4 digits or capital letters.")
+    ] = "0000",
+    fmt: FormatOpt = Format.TABLE,
+    lang: LangOpt = Lang.ZH,
+) -> None:
+    """Build the 27-character provider code (TC260 coding guide) and explain each part."""
+    from hegui.errors import InputError
+    from hegui.labeling import ServiceType, describe_provider_code, make_provider_code
+
+    types = {
+        "generation": ServiceType.GENERATION,
+        "distribution": ServiceType.DISTRIBUTION,
+        "none": ServiceType.UNUSED,
+    }
+    if service not in types:
+        raise InputError(f"--type {service!r}: choose generation, distribution or none")
+    code = describe_provider_code(make_provider_code(uscc, types[service], app_code))
+    show_code(code, fmt, lang)
 
 
 def register(app: typer.Typer) -> None:
     """Add ``hegui label`` to the root app."""
-    group = typer.Typer(
-        help="GB 45438 / Labeling Measures: add, inspect and verify AIGC labels in files.",
-        no_args_is_help=True,
-    )
+    group = typer.Typer(help=GROUP_HELP, no_args_is_help=True)
     group.command("add")(label_add)
     group.command("inspect")(label_inspect)
     group.command("verify")(label_verify)
+    group.command("producer-code")(label_producer_code)
     app.add_typer(group, name="label")

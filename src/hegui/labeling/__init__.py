@@ -11,6 +11,8 @@ Example:
     '{"Label":"1","ContentProducer":"0011914403'
 """
 
+from hegui.labeling._batch import FileError, Item, Skipped
+from hegui.labeling._batches import AddBatch, InspectBatch, VerifyBatch
 from hegui.labeling._explicit import ExplicitOptions, ExplicitResult, add_explicit
 from hegui.labeling._explicit_audio import CuePosition, RhythmCue, rhythm_samples
 from hegui.labeling._explicit_image import ImagePosition, draw_image_label
@@ -34,6 +36,7 @@ from hegui.labeling._integrity import (
     sign_label,
     verify_integrity,
 )
+from hegui.labeling._jobs import AddOptions, VerifyOptions, add_labels, inspect_files, verify_files
 from hegui.labeling._keys import (
     INTEGRITY_SCHEMES,
     Ed25519Key,
@@ -54,9 +57,11 @@ from hegui.labeling._parse import interpret
 from hegui.labeling._platform import Determination, Verification, propagate, verify_file
 from hegui.labeling._produce import label_file
 from hegui.labeling._provider import (
+    CodePart,
     ProviderCode,
     ServiceType,
     check_provider_code,
+    describe_provider_code,
     looks_like_provider_code,
     make_provider_code,
 )
@@ -77,23 +82,29 @@ __all__ = [
     "INTEGRITY_SCHEMES",
     "METADATA_ONLY",
     "RETIRED_DIGESTS",
+    "AddBatch",
+    "AddOptions",
     "AigcLabel",
     "Carrier",
     "CjkFont",
+    "CodePart",
     "ContentDigest",
     "CuePosition",
     "Determination",
     "Ed25519Key",
     "ExplicitOptions",
     "ExplicitResult",
+    "FileError",
     "FileFormat",
     "FileReport",
     "FoundLabel",
     "HmacKey",
     "ImagePosition",
+    "InspectBatch",
     "IntegrityKey",
     "IntegrityResult",
     "IntegrityStatus",
+    "Item",
     "KeyKind",
     "LabelForm",
     "LabelValue",
@@ -103,12 +114,16 @@ __all__ = [
     "RhythmCue",
     "Role",
     "ServiceType",
+    "Skipped",
     "TextLabelMatch",
     "TextPosition",
     "Trace",
     "Verification",
+    "VerifyBatch",
+    "VerifyOptions",
     "WriteResult",
     "add_explicit",
+    "add_labels",
     "add_text_label",
     "applied",
     "charset_violations",
@@ -117,11 +132,13 @@ __all__ = [
     "check_wording",
     "content_digest",
     "current_limits",
+    "describe_provider_code",
     "draw_image_label",
     "exiftool_config",
     "find_cjk_font",
     "find_traces",
     "inspect_file",
+    "inspect_files",
     "integrity_message",
     "interpret",
     "label_file",
@@ -134,6 +151,7 @@ __all__ = [
     "rhythm_samples",
     "sign_label",
     "verify_file",
+    "verify_files",
     "verify_integrity",
     "write_label",
 ]

@@ -1,7 +1,7 @@
-"""Many files at once: expand directories, run per-file jobs in parallel, summarise, record.
+"""Many files at once: expand directories, run per-file jobs in parallel, keep failures as data.
 
-Each job returns a JSON-able record; a failure is recorded as data (``error``) so one bad file
-never stops a batch. Records come back in input order whatever order the workers finish in.
+Each job returns a typed result or a :class:`FileError` (per-item isolation: one bad file never
+stops a batch); items come back in input order whatever order the workers finish in.
 """
 
 from __future__ import annotations
@@ -11,16 +11,32 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
-
-from pydantic import JsonValue
+from typing import Final, Generic, TypeVar
 
 from hegui.errors import ExitCode, HeguiError, InputError
 
-__all__ = ["Job", "Record", "Skipped", "expand", "failure_exit_code", "isolated", "run_batch"]
+__all__ = ["FileError", "Item", "Job", "Skipped", "expand", "failure_exit_code", "run_batch"]
 
-Record = dict[str, JsonValue]
-_TEMP_SUFFIXES: Final = (".hegui-tmp",)
+T = TypeVar("T")
+_TEMP_SUFFIXES: Final = (".hegui-tmp", ".hegui-lock")
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """Why one file failed: the message (file, value, fix) and the exit code of its cause."""
+
+    message: str
+    exit_code: int
+    """2 bad input, 3 environment (disk, permission), 4 a bug in hegui."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item(Generic[T]):
+    """One file's outcome: a result, or an error."""
+
+    source: Path
+    result: T | None = None
+    error: FileError | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,44 +152,38 @@ def expand(
     return jobs, skipped
 
 
-def isolated(job: Job, work: Callable[[Job], Record]) -> Record:
-    """Run ``work``; turn a failure into an ``error`` record (per-item isolation boundary)."""
+def _isolated(job: Job, work: Callable[[Job], T]) -> Item[T]:
+    """Run ``work``; turn a failure into an error item (the per-item isolation boundary)."""
     try:
-        return work(job)
+        return Item(job.source, result=work(job))
     except HeguiError as exc:
-        return {"file": str(job.source), "error": str(exc), "exit_code": exc.exit_code}
+        return Item(job.source, error=FileError(str(exc), exc.exit_code))
     except OSError as exc:
         where = exc.filename or job.source
-        return {
-            "file": str(job.source),
-            "error": f"{where}: {exc.strerror or exc}",
-            "exit_code": int(ExitCode.ENVIRONMENT),
-        }
+        message = f"{where}: {exc.strerror or exc}"
+        return Item(job.source, error=FileError(message, int(ExitCode.ENVIRONMENT)))
     except Exception as exc:
-        return {
-            "file": str(job.source),
-            "error": f"internal error: {type(exc).__name__}: {exc} (a bug in hegui; report it)",
-            "exit_code": int(ExitCode.INTERNAL),
-        }
+        message = f"internal error: {type(exc).__name__}: {exc} (a bug in hegui; report it)"
+        return Item(job.source, error=FileError(message, int(ExitCode.INTERNAL)))
 
 
 def run_batch(
-    work: Callable[[Job], Record],
+    work: Callable[[Job], T],
     jobs: Sequence[Job],
     *,
     workers: int = 1,
     advance: Callable[[], None] | None = None,
-) -> list[Record]:
+) -> list[Item[T]]:
     """Run ``work`` over ``jobs`` (``work`` must be picklable for ``workers`` > 1)."""
-    results: list[Record | None] = [None] * len(jobs)
+    results: list[Item[T] | None] = [None] * len(jobs)
     if workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            results[i] = isolated(job, work)
+            results[i] = _isolated(job, work)
             if advance:
                 advance()
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {pool.submit(isolated, job, work): i for i, job in enumerate(jobs)}
+            futures = {pool.submit(_isolated, job, work): i for i, job in enumerate(jobs)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 if advance:
@@ -181,9 +191,9 @@ def run_batch(
     return [r for r in results if r is not None]
 
 
-def failure_exit_code(records: Sequence[Record]) -> int:
+def failure_exit_code(items: Sequence[Item[object]]) -> int:
     """0 when every job succeeded; else the gravest cause: 4 bug, 3 environment, 2 bad input."""
-    codes = {r.get("exit_code") for r in records if "error" in r}
+    codes = {i.error.exit_code for i in items if i.error is not None}
     for code in (ExitCode.INTERNAL, ExitCode.ENVIRONMENT, ExitCode.BAD_INPUT):
         if int(code) in codes:
             return int(code)

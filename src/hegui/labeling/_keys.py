@@ -28,6 +28,7 @@ __all__ = [
     "IntegrityKey",
     "KeyKind",
     "load_key",
+    "scheme_id",
 ]
 
 _MIN_HMAC_KEY: Final = 16
@@ -68,7 +69,9 @@ class IntegrityKey(Protocol):
         ...
 
 
-INTEGRITY_SCHEMES: Final = Registry[IntegrityKey]("integrity scheme", "hegui.integrity")
+INTEGRITY_SCHEMES: Final = Registry[IntegrityKey](
+    "integrity scheme", "hegui.integrity", builtins=("hegui.labeling._keys",)
+)
 """Integrity schemes by component id (``hegui/hs256``, ``hegui/ed25519``)."""
 
 
@@ -229,3 +232,11 @@ def _load_ed25519(data: bytes, source: str) -> Ed25519Key:
         f"{source}: PEM key is not Ed25519; hegui signs labels with Ed25519 or HMAC-SHA256 "
         "(e.g. `openssl genpkey -algorithm ed25519 -out label.pem`)"
     )
+
+
+def scheme_id(key: IntegrityKey) -> str:
+    """The component id under which ``key``'s scheme is registered (``hegui/hs256`` …)."""
+    for component_id in INTEGRITY_SCHEMES.ids():
+        if getattr(INTEGRITY_SCHEMES.factory(component_id), "scheme", None) == key.scheme:
+            return component_id
+    return f"unregistered/{key.scheme}"

@@ -27,6 +27,7 @@ __all__ = [
     "ProviderCode",
     "ServiceType",
     "check_provider_code",
+    "describe_provider_code",
     "looks_like_provider_code",
     "make_provider_code",
 ]
@@ -220,3 +221,15 @@ def make_provider_code(
     if isinstance(result, list):
         raise InputError("; ".join(result))
     return code
+
+
+def describe_provider_code(value: str) -> ProviderCode:
+    """``value`` parsed into its parts (see :meth:`ProviderCode.parts`).
+
+    Raises:
+        InputError: The code is malformed; the message names each position at fault.
+    """
+    result = check_provider_code(value)
+    if isinstance(result, list):
+        raise InputError("; ".join(result))
+    return result

@@ -229,7 +229,12 @@ class MarkdownCarrier:
 
 @carrier("hegui/text")
 class TextCarrier(MarkdownCarrier):
-    """The same front matter at the top of a plain-text file."""
+    """The same front matter at the top of a plain-text file.
+
+    Plain text has no metadata slot; what TC260-PG-20258A prescribes for it was not found
+    (``standards-verification-2026-12.md`` item 40: UNCONFIRMED), so hegui uses the guide's
+    Markdown form (metadata at the head of the file). The block is visible to readers.
+    """
 
     format: ClassVar[FileFormat] = FileFormat.TEXT
     slot: ClassVar[str] = "text.front_matter"
