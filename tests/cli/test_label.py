@@ -98,6 +98,7 @@ def test_inspect_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         "fields",
         "conforming",
         "problems",
+        "notes",
     ]
     assert label["placement_conforming"] is True and label["form"] == "object"
     assert list(label["fields"]) == list(FIELD_ORDER)

@@ -14,7 +14,11 @@ from PIL import Image
 from hegui.errors import InputError
 from hegui.labeling._explicit import ExplicitOptions
 from hegui.labeling._explicit_audio import CuePosition, RhythmCue, rhythm_samples
-from hegui.labeling._explicit_image import ImagePosition, draw_image_label
+from hegui.labeling._explicit_image import (
+    ImagePosition,
+    draw_image_label,
+    parse_image_position,
+)
 from hegui.labeling._files import inspect_file
 from hegui.labeling._produce import label_file
 
@@ -56,6 +60,16 @@ def test_image_label_text_is_at_least_5_percent_of_shortest_side(
         assert cx < size[0] / 2
     elif position.value.endswith("right"):
         assert cx > size[0] / 2
+    # GB 45438 §5.2: at an edge or a corner; the band drawn sits at the named edges.
+    expected = {"top" if position.value.startswith("top") else "bottom"}
+    expected |= {side for side in ("left", "right") if position.value.endswith(side)}
+    assert expected <= set(geometry.edges)
+
+
+@pytest.mark.parametrize("value", ["center", "middle-left", "free"])
+def test_image_position_off_the_edges_is_refused(value: str) -> None:
+    with pytest.raises(InputError, match="应位于图片的边或角"):
+        parse_image_position(value)
 
 
 def test_image_label_too_wide_is_refused() -> None:

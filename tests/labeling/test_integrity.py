@@ -217,6 +217,12 @@ def test_public_key_is_never_an_hmac_secret(form: str) -> None:
         load_key(data, KeyKind.HMAC, source="--hmac-key pub")
 
 
+def test_raw_public_key_ending_in_a_newline_byte_is_refused() -> None:
+    raw = bytes(range(200, 231)) + b"\n"  # 32 binary bytes; the last one looks like a newline
+    with pytest.raises(InputError, match="raw Ed25519 public key"):
+        load_key(raw, KeyKind.HMAC)
+
+
 def test_hmac_secret_is_not_an_ed25519_key_and_forgery_fails() -> None:
     with pytest.raises(InputError, match="--hmac-key"):
         load_key(SECRET, KeyKind.ED25519, source="--key label.key")

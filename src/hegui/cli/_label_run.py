@@ -209,16 +209,18 @@ def explicit_options(
     seconds: float | None,
 ) -> ExplicitOptions:
     """Explicit-label options from the CLI flags; one --position serves every modality."""
-    from hegui.errors import InputError
-    from hegui.labeling import CuePosition, ExplicitOptions, ImagePosition, TextPosition
+    from hegui.labeling import (
+        CuePosition,
+        ExplicitOptions,
+        ImagePosition,
+        TextPosition,
+        parse_image_position,
+    )
 
     text_values = [p.value for p in TextPosition]
+    if position is not None and position not in text_values:
+        parse_image_position(position)  # an edge or a corner, or a clear error (§5.2)
     image_values = [p.value for p in ImagePosition]
-    if position is not None and position not in text_values + image_values:
-        raise InputError(
-            f"--position {position!r}: choose one of {', '.join(text_values + image_values)} "
-            "(images and video: an edge or a corner, GB 45438 §5.2)"
-        )
     text = TextPosition(position) if position in text_values else TextPosition.END
     audio = CuePosition(position) if position in text_values else CuePosition.START
     image = ImagePosition(position) if position in image_values else ImagePosition.BOTTOM_RIGHT

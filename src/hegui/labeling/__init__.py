@@ -15,7 +15,7 @@ from hegui.labeling._batch import FileError, Item, Skipped
 from hegui.labeling._batches import AddBatch, InspectBatch, VerifyBatch
 from hegui.labeling._explicit import ExplicitOptions, ExplicitResult, add_explicit
 from hegui.labeling._explicit_audio import CuePosition, RhythmCue, rhythm_samples
-from hegui.labeling._explicit_image import ImagePosition, draw_image_label
+from hegui.labeling._explicit_image import ImagePosition, draw_image_label, parse_image_position
 from hegui.labeling._explicit_text import (
     TextLabelMatch,
     TextPosition,
@@ -54,6 +54,7 @@ from hegui.labeling._model import (
     charset_violations,
 )
 from hegui.labeling._parse import interpret
+from hegui.labeling._placements import Placements, WrittenForm, placements
 from hegui.labeling._platform import Determination, Verification, propagate, verify_file
 from hegui.labeling._produce import label_file
 from hegui.labeling._provider import (
@@ -109,6 +110,7 @@ __all__ = [
     "LabelForm",
     "LabelValue",
     "Limits",
+    "Placements",
     "ProviderCode",
     "RawLabel",
     "RhythmCue",
@@ -122,6 +124,7 @@ __all__ = [
     "VerifyBatch",
     "VerifyOptions",
     "WriteResult",
+    "WrittenForm",
     "add_explicit",
     "add_labels",
     "add_text_label",
@@ -145,7 +148,9 @@ __all__ = [
     "load_key",
     "looks_like_provider_code",
     "make_provider_code",
+    "parse_image_position",
     "parse_limits",
+    "placements",
     "propagate",
     "registered_formats",
     "rhythm_samples",

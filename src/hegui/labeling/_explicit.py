@@ -54,7 +54,7 @@ def _figures() -> tuple[float, float, float]:
 
 @dataclass(frozen=True, slots=True)
 class ExplicitOptions:
-    """How to draw explicit labels; every position is an option (placement details UNCONFIRMED)."""
+    """How to draw explicit labels; positions are options (images: an edge or corner, §5.2)."""
 
     wording: str | None = None
     """Label text; default 本内容由人工智能生成 for text, AI生成 for images and video."""
@@ -123,6 +123,7 @@ def add_explicit(src: Path, dst: Path, fmt: FileFormat, options: ExplicitOptions
             {
                 "wording": wording,
                 "position": options.image_position.value,
+                "edges": list(g.edges),
                 "text_height_px": g.text_height,
                 "shortest_side_px": g.shortest_side,
                 "ratio": round(g.ratio, 4),

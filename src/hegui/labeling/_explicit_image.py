@@ -1,11 +1,13 @@
 """Explicit image labels: label text drawn into the picture.
 
-GB 45438-2025 §5.2 as cited in ``standards.md`` §2.2 (grade C; kb threshold
-``gb45438.label.image.text_height``, confidence S): a text prompt whose height is at least 5 % of
-the image's shortest side. The position ("on an edge or corner") is UNCONFIRMED, so it is an
-option; the default is the bottom-right corner. "Text height" is measured as the ink height of
-the label text as rendered (the tallest glyph's top to the lowest glyph's bottom), which is what a
-reader sees; the font size is raised until that height meets the figure.
+GB 45438-2025 §5.2 (``standards-verification-2026-12.md`` item 28, grade B, quoted from the
+TC260-hosted PDF; kb threshold ``gb45438.label.image.text_height``, confidence S): a text prompt
+whose height is at least 5 % of the image's shortest side, "应位于图片的边或角" (at an edge or a
+corner of the image). The position is an option limited to the four corners and the top and
+bottom edges (default: the bottom-right corner); what was drawn is checked to touch an edge.
+"Text height" is measured as the ink height of the label text as rendered (the tallest glyph's
+top to the lowest glyph's bottom), which is what a reader sees; the font size is raised until
+that height meets the figure.
 
 Drawing changes pixels, so the image is re-encoded (JPEG at quality 95, WebP lossless when the
 source is lossless); EXIF, ICC profile, XMP and PNG text chunks are carried over.
@@ -32,15 +34,17 @@ __all__ = [
     "ImagePosition",
     "check_pixels",
     "draw_image_label",
+    "edges_of",
     "image_size",
     "label_image_file",
+    "parse_image_position",
 ]
 
 DEFAULT_IMAGE_WORDING = "AI生成"
 
 
 class ImagePosition(StrEnum):
-    """Where the label goes (UNCONFIRMED in GB 45438's reference text: configurable)."""
+    """Where the label goes: an edge or a corner, as GB 45438 §5.2 wants (应位于图片的边或角)."""
 
     TOP_LEFT = "top-left"
     TOP_RIGHT = "top-right"
@@ -60,6 +64,8 @@ class ImageLabelGeometry:
     font_size: int
     box: tuple[int, int, int, int]
     """Band drawn behind the text: left, top, right, bottom."""
+    edges: tuple[str, ...] = ()
+    """The image edges the band sits at (``top``, ``bottom``, ``left``, ``right``)."""
 
     @property
     def ratio(self) -> float:
@@ -94,6 +100,30 @@ def fit_font_size(font: CjkFont, text: str, target: int) -> tuple[int, int]:
         size += max(1, target - height)
         height = ink_height(font.at(size), text)
     return size, height
+
+
+def parse_image_position(value: str) -> ImagePosition:
+    """``value`` as an :class:`ImagePosition`.
+
+    Raises:
+        InputError: Not an edge or a corner (GB 45438 §5.2).
+    """
+    try:
+        return ImagePosition(value)
+    except ValueError:
+        allowed = ", ".join(p.value for p in ImagePosition)
+        raise InputError(
+            f"image label position {value!r}: GB 45438 §5.2 puts the label at an edge or a corner "
+            f"of the image (应位于图片的边或角); choose one of {allowed}"
+        ) from None
+
+
+def edges_of(box: tuple[int, int, int, int], w: int, h: int, margin: int) -> tuple[str, ...]:
+    """The image edges within ``margin`` pixels of ``box`` (left, top, right, bottom)."""
+    left, top, right, bottom = box
+    near = {"top": top <= margin, "bottom": h - bottom <= margin}
+    near |= {"left": left <= margin, "right": w - right <= margin}
+    return tuple(name for name, hit in near.items() if hit)
 
 
 def _origin(pos: ImagePosition, w: int, h: int, bw: int, bh: int, margin: int) -> tuple[int, int]:
@@ -146,7 +176,11 @@ def draw_image_label(
     out.paste((255, 255, 255, 255), (0, 0, w, h), mask)
     if image.mode in ("RGB", "L", "LA", "RGBA"):
         out = out.convert(image.mode)
-    geometry = ImageLabelGeometry(height, shortest, size, (x, y, x + bw, y + bh))
+    box = (x, y, x + bw, y + bh)
+    edges = edges_of(box, w, h, pad)
+    if not edges:  # _origin always sits at an edge; this guards the §5.2 rule itself
+        raise InputError(f"label band {box} is not at an edge or corner of a {w}x{h} image")
+    geometry = ImageLabelGeometry(height, shortest, size, box, edges)
     return out, geometry
 
 

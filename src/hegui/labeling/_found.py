@@ -80,6 +80,8 @@ class FoundLabel(BaseModel):
     """Whether the placement conforms to the practice guides (see :attr:`RawLabel.standard`)."""
     form: LabelForm = LabelForm.OBJECT
     """How the elements were stored; the bare and the wrapped JSON forms both conform."""
+    notes: tuple[str, ...] = ()
+    """Observations that are not non-conformities (a TC260-PG-202511A SecurityData value)."""
 
     def to_label(self) -> AigcLabel | None:
         """The strict model, when the seven values are present and valid; else None."""
@@ -100,6 +102,7 @@ class FoundLabel(BaseModel):
             "fields": dict(self.fields),
             "conforming": self.conforming,
             "problems": list(self.problems),
+            "notes": list(self.notes),
         }
 
 

@@ -191,7 +191,14 @@ def load_key(data: bytes, kind: KeyKind, *, source: str = "key") -> IntegrityKey
         InputError: The file does not hold a key of that kind.
     """
     if kind is KeyKind.HMAC:
+        # Checked before trailing newlines are stripped too: a raw public key can end in 0x0a.
+        shape = _public_key_shape(data)
         try:
+            if shape is not None:
+                raise InputError(
+                    f"refusing this HMAC secret: {shape}. Make a secret with "
+                    "`openssl rand -hex 32 > label.key`"
+                )
             return HmacKey(data.rstrip(b"\r\n"))
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from None

@@ -27,6 +27,7 @@ from typing import Final
 from hegui.labeling._found import FoundLabel, LabelForm, RawLabel
 from hegui.labeling._model import FIELD_ORDER, LabelValue, charset_problem
 from hegui.labeling._provider import ServiceType, check_provider_code
+from hegui.labeling._security_data import security_data
 
 __all__ = ["interpret"]
 
@@ -109,7 +110,13 @@ def _unwrap(obj: object, problems: list[str]) -> tuple[object, LabelForm]:
     return inner, LabelForm.WRAPPED
 
 
-def _collect(obj: dict[str, object], problems: list[str]) -> dict[str, str | None]:
+_RESERVED: Final = ("ReservedCode1", "ReservedCode2")
+
+
+def _collect(
+    obj: dict[str, object], problems: list[str], notes: dict[str, str]
+) -> dict[str, str | None]:
+    """The seven values; ``notes`` gets the reserved fields that hold SecurityData."""
     values: dict[str, str | None] = dict.fromkeys(FIELD_ORDER)
     seen: list[str] = []
     for key, value in obj.items():
@@ -123,7 +130,12 @@ def _collect(obj: dict[str, object], problems: list[str]) -> dict[str, str | Non
             problems.append(f"{name} given twice (as {key!r})")
             continue
         seen.append(name)
-        if isinstance(value, str):
+        secured = security_data(value) if name in _RESERVED else None
+        if secured is not None:
+            # TC260-PG-202511A puts an object here (UNCONFIRMED): a note, not a non-conformity.
+            values[name] = value if isinstance(value, str) else _compact(value)
+            notes[name] = f"{name} holds {secured.describe()}"
+        elif isinstance(value, str):
             values[name] = value
         elif isinstance(value, bool) or value is None or isinstance(value, dict | list):
             problems.append(f"{name} is {json.dumps(value)}; Appendix E values are strings")
@@ -142,7 +154,13 @@ def _collect(obj: dict[str, object], problems: list[str]) -> dict[str, str | Non
     return values
 
 
-def _check_values(values: dict[str, str | None], problems: list[str]) -> None:
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _check_values(
+    values: dict[str, str | None], problems: list[str], structured: frozenset[str] = frozenset()
+) -> None:
     label = values["Label"]
     allowed = [v.value for v in LabelValue]
     if label is not None and label not in allowed:
@@ -151,6 +169,8 @@ def _check_values(values: dict[str, str | None], problems: list[str]) -> None:
         if values[name] == "":
             problems.append(f"{name} is empty")
     for name, value in values.items():
+        if name in structured:
+            continue
         problem = charset_problem(name, value or "")
         if problem:
             problems.append(problem)
@@ -204,9 +224,10 @@ def interpret(raw: RawLabel) -> FoundLabel:
     except ValueError as exc:
         problems.append(str(exc))
         obj = _UNREADABLE
+    notes: dict[str, str] = {}
     if isinstance(obj, dict):
-        values = _collect({str(k): v for k, v in obj.items()}, problems)
-        _check_values(values, problems)
+        values = _collect({str(k): v for k, v in obj.items()}, problems, notes)
+        _check_values(values, problems, frozenset(notes))
     else:
         form = LabelForm.UNREADABLE
         if obj is not _UNREADABLE:
@@ -219,4 +240,5 @@ def interpret(raw: RawLabel) -> FoundLabel:
         raw=stored,
         standard_placement=raw.standard,
         form=form,
+        notes=tuple(notes.values()),
     )

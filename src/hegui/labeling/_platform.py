@@ -36,6 +36,7 @@ from hegui.labeling._found import FileReport, FoundLabel
 from hegui.labeling._integrity import (
     ContentDigest,
     IntegrityResult,
+    IntegrityStatus,
     Role,
     sign_label,
     verify_integrity,
@@ -44,6 +45,7 @@ from hegui.labeling._keys import IntegrityKey
 from hegui.labeling._limits import current_limits
 from hegui.labeling._model import AigcLabel, LabelValue
 from hegui.labeling._provider import ServiceType, check_provider_code
+from hegui.labeling._security_data import security_data
 from hegui.labeling._traces import Trace, find_traces
 from hegui.labeling.carriers import RETIRED_DIGESTS, FileFormat
 
@@ -114,6 +116,8 @@ def _integrity(
     path: Path, fmt: FileFormat, found: FoundLabel | None, keys: Sequence[IntegrityKey]
 ) -> tuple[IntegrityResult, ...]:
     label = found.to_label() if found else None
+    if found is not None and label is None:
+        return _security_data_results(found)
     if label is None:
         return ()
     digest_cache: list[ContentDigest | None] = []
@@ -126,6 +130,18 @@ def _integrity(
     return tuple(
         verify_integrity(label, role, keys, digest, retired=RETIRED_DIGESTS.get) for role in Role
     )
+
+
+def _security_data_results(found: FoundLabel) -> tuple[IntegrityResult, ...]:
+    """A label whose reserved fields hold TC260-PG-202511A SecurityData: named, unverifiable."""
+    results = []
+    for role in Role:
+        secured = security_data(found.fields.get(role.value) or "")
+        if secured is not None:
+            results.append(
+                IntegrityResult(role, IntegrityStatus.UNVERIFIABLE, secured.describe(), "202511A")
+            )
+    return tuple(results)
 
 
 def verify_file(
