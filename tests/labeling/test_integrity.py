@@ -20,9 +20,9 @@ from hegui.labeling import (
     ContentDigest,
     Ed25519Key,
     HmacKey,
+    IntegrityRole,
     IntegrityStatus,
     KeyKind,
-    Role,
     integrity_message,
     load_key,
     sign_label,
@@ -59,10 +59,10 @@ def test_sign_then_verify_valid(
     key_bytes: bytes, kind: KeyKind, digest: ContentDigest | None
 ) -> None:
     key = load_key(key_bytes, kind)
-    signed = sign_label(producer_label(), Role.PRODUCER, key, digest)
+    signed = sign_label(producer_label(), IntegrityRole.PRODUCER, key, digest)
     assert CHARSET_PATTERN.fullmatch(signed.reserved_code1)
     assert signed.reserved_code1.split(".")[3] == ("m" if digest is None else "c2")
-    result = verify_integrity(signed, Role.PRODUCER, [key], lambda: digest)
+    result = verify_integrity(signed, IntegrityRole.PRODUCER, [key], lambda: digest)
     assert result.status is IntegrityStatus.VALID, result.detail
     assert result.covers_content is (digest is not None)
     # S5: a value that does not bind the content says so.
@@ -70,14 +70,16 @@ def test_sign_then_verify_valid(
 
 
 def test_ed25519_public_key_verifies_but_cannot_sign() -> None:
-    signed = sign_label(producer_label(), Role.PRODUCER, load_key(PRIVATE_PEM, KeyKind.ED25519))
+    signed = sign_label(
+        producer_label(), IntegrityRole.PRODUCER, load_key(PRIVATE_PEM, KeyKind.ED25519)
+    )
     public = load_key(PUBLIC_PEM, KeyKind.ED25519)
     assert not public.can_sign
-    assert verify_integrity(signed, Role.PRODUCER, [public], _no_digest).status is (
+    assert verify_integrity(signed, IntegrityRole.PRODUCER, [public], _no_digest).status is (
         IntegrityStatus.VALID
     )
     with pytest.raises(InputError, match="cannot sign"):
-        sign_label(producer_label(), Role.PRODUCER, public)
+        sign_label(producer_label(), IntegrityRole.PRODUCER, public)
 
 
 @pytest.mark.parametrize(
@@ -90,39 +92,39 @@ def test_ed25519_public_key_verifies_but_cannot_sign() -> None:
 )
 def test_changed_production_fields_are_invalid(change: dict[str, str]) -> None:
     key = HmacKey(SECRET)
-    signed = sign_label(producer_label(), Role.PRODUCER, key)
+    signed = sign_label(producer_label(), IntegrityRole.PRODUCER, key)
     tampered = AigcLabel.from_fields(signed.fields() | change)
-    assert verify_integrity(tampered, Role.PRODUCER, [key], _no_digest).status is (
+    assert verify_integrity(tampered, IntegrityRole.PRODUCER, [key], _no_digest).status is (
         IntegrityStatus.INVALID
     )
 
 
 def test_platform_rewrites_propagation_without_breaking_producer_value() -> None:
     producer_key, platform_key = HmacKey(SECRET), load_key(PRIVATE_PEM, KeyKind.ED25519)
-    signed = sign_label(producer_label(), Role.PRODUCER, producer_key, DIGEST)
+    signed = sign_label(producer_label(), IntegrityRole.PRODUCER, producer_key, DIGEST)
     propagated = signed.model_copy(
         update={"content_propagator": PLATFORM, "propagate_id": "plat-9"}
     )
-    propagated = sign_label(propagated, Role.PLATFORM, platform_key, DIGEST)
+    propagated = sign_label(propagated, IntegrityRole.PLATFORM, platform_key, DIGEST)
     keys = [producer_key, platform_key]
-    assert verify_integrity(propagated, Role.PRODUCER, keys, lambda: DIGEST).status is (
+    assert verify_integrity(propagated, IntegrityRole.PRODUCER, keys, lambda: DIGEST).status is (
         IntegrityStatus.VALID
     )
-    assert verify_integrity(propagated, Role.PLATFORM, keys, lambda: DIGEST).status is (
+    assert verify_integrity(propagated, IntegrityRole.PLATFORM, keys, lambda: DIGEST).status is (
         IntegrityStatus.VALID
     )
     # The platform value chains over the producer's: replacing ReservedCode1 breaks it.
     forged = propagated.model_copy(update={"reserved_code1": "x"})
-    assert verify_integrity(forged, Role.PLATFORM, keys, lambda: DIGEST).status is (
+    assert verify_integrity(forged, IntegrityRole.PLATFORM, keys, lambda: DIGEST).status is (
         IntegrityStatus.INVALID
     )
 
 
 def test_changed_content_is_invalid() -> None:
     key = HmacKey(SECRET)
-    signed = sign_label(producer_label(), Role.PRODUCER, key, DIGEST)
+    signed = sign_label(producer_label(), IntegrityRole.PRODUCER, key, DIGEST)
     other = ContentDigest("png/2", "cd" * 32)
-    status = verify_integrity(signed, Role.PRODUCER, [key], lambda: other).status
+    status = verify_integrity(signed, IntegrityRole.PRODUCER, [key], lambda: other).status
     assert status is IntegrityStatus.INVALID
 
 
@@ -130,9 +132,11 @@ def test_retired_digest_definition_is_unverifiable_never_valid() -> None:
     """A value bound to a digest definition this hegui no longer computes (png/1 left eXIf and
     text chunks out) cannot be shown as proof of the content."""
     key = HmacKey(SECRET)
-    signed = sign_label(producer_label(), Role.PRODUCER, key, ContentDigest("png/1", "ab" * 32))
+    signed = sign_label(
+        producer_label(), IntegrityRole.PRODUCER, key, ContentDigest("png/1", "ab" * 32)
+    )
     result = verify_integrity(
-        signed, Role.PRODUCER, [key], lambda: DIGEST, retired=RETIRED_DIGESTS.get
+        signed, IntegrityRole.PRODUCER, [key], lambda: DIGEST, retired=RETIRED_DIGESTS.get
     )
     assert result.status is IntegrityStatus.UNVERIFIABLE
     assert "png/1" in result.detail and "eXIf" in result.detail
@@ -145,12 +149,12 @@ def test_hg1_values_of_a_current_definition_still_verify() -> None:
     key = HmacKey(SECRET)
     mp3 = ContentDigest("mp3/1", "ef" * 32)
     for digest, scope in ((None, "m"), (mp3, "c")):
-        message = integrity_message(producer_label(), Role.PRODUCER, digest, version="hg1")
+        message = integrity_message(producer_label(), IntegrityRole.PRODUCER, digest, version="hg1")
         sig = base64.urlsafe_b64encode(key.sign(message)).rstrip(b"=").decode()
         label = producer_label().model_copy(
             update={"reserved_code1": f"hg1.hs256.{key.kid}.{scope}.{sig}"}
         )
-        result = verify_integrity(label, Role.PRODUCER, [key], lambda d=digest: d)
+        result = verify_integrity(label, IntegrityRole.PRODUCER, [key], lambda d=digest: d)
         assert result.status is IntegrityStatus.VALID, result.detail
 
 
@@ -167,18 +171,18 @@ def test_non_valid_statuses(
     value: str, keys: list[HmacKey], status: IntegrityStatus, needle: str
 ) -> None:
     label = producer_label().model_copy(update={"reserved_code1": value})
-    result = verify_integrity(label, Role.PRODUCER, keys, _no_digest)
+    result = verify_integrity(label, IntegrityRole.PRODUCER, keys, _no_digest)
     assert result.status is status
     assert needle in result.detail
 
 
 def test_corrupted_signature_is_invalid() -> None:
     key = HmacKey(SECRET)
-    signed = sign_label(producer_label(), Role.PRODUCER, key)
+    signed = sign_label(producer_label(), IntegrityRole.PRODUCER, key)
     head, sig = signed.reserved_code1.rsplit(".", 1)
     flipped = head + "." + ("A" if sig[0] != "A" else "B") + sig[1:]
     label = signed.model_copy(update={"reserved_code1": flipped})
-    assert verify_integrity(label, Role.PRODUCER, [key], _no_digest).status is (
+    assert verify_integrity(label, IntegrityRole.PRODUCER, [key], _no_digest).status is (
         IntegrityStatus.INVALID
     )
 
@@ -229,9 +233,9 @@ def test_hmac_secret_is_not_an_ed25519_key_and_forgery_fails() -> None:
     # The S4 forgery: a tag made by someone who only has public material never verifies against
     # the Ed25519 key the verifier holds.
     forger = HmacKey(b"attacker-secret-0123456789")
-    forged = sign_label(producer_label(), Role.PRODUCER, forger, DIGEST)
+    forged = sign_label(producer_label(), IntegrityRole.PRODUCER, forger, DIGEST)
     public = load_key(PUBLIC_PEM, KeyKind.ED25519)
-    result = verify_integrity(forged, Role.PRODUCER, [public], lambda: DIGEST)
+    result = verify_integrity(forged, IntegrityRole.PRODUCER, [public], lambda: DIGEST)
     assert result.status is IntegrityStatus.UNVERIFIABLE
 
 
@@ -249,5 +253,5 @@ def test_non_ed25519_pem_rejected() -> None:
 def test_ed25519_kid_is_stable(produce_id: str) -> None:
     key = load_key(PRIVATE_PEM, KeyKind.ED25519)
     assert isinstance(key, Ed25519Key)
-    signed = sign_label(producer_label(produce_id), Role.PRODUCER, key)
+    signed = sign_label(producer_label(produce_id), IntegrityRole.PRODUCER, key)
     assert signed.reserved_code1.split(".")[2] == key.kid

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hegui.errors import InputError, LabelConflictError
-from hegui.labeling import AigcLabel, HmacKey, IntegrityStatus, KeyKind, Role, load_key
+from hegui.labeling import AigcLabel, HmacKey, IntegrityRole, IntegrityStatus, KeyKind, load_key
 from hegui.labeling._files import inspect_file, write_label
 from hegui.labeling._platform import Determination, propagate, verify_file
 from hegui.labeling._produce import label_file
@@ -59,7 +59,10 @@ def test_confirmed_propagation_keeps_producer_signature_valid(
     assert result.determination is Determination.CONFIRMED
     assert result.written is not None and result.written.target == out
     statuses = {r.field: r.status for r in result.integrity}
-    assert statuses == {Role.PRODUCER: IntegrityStatus.VALID, Role.PLATFORM: IntegrityStatus.VALID}
+    assert statuses == {
+        IntegrityRole.PRODUCER: IntegrityStatus.VALID,
+        IntegrityRole.PLATFORM: IntegrityStatus.VALID,
+    }
     (found,) = inspect_file(out).labels
     assert found.fields["ContentProducer"] == PRODUCER and found.fields["ProduceID"] == "gen-1"
     assert found.fields["ContentPropagator"] == PLATFORM and found.fields["PropagateID"] == "plat-9"

@@ -18,7 +18,7 @@ import docx
 import pytest
 from PIL import Image
 
-from hegui.labeling import ContentDigest, HmacKey, IntegrityStatus, Role
+from hegui.labeling import ContentDigest, HmacKey, IntegrityRole, IntegrityStatus
 from hegui.labeling._files import content_digest
 from hegui.labeling._platform import verify_file
 from hegui.labeling._produce import label_file
@@ -31,7 +31,7 @@ KEY = HmacKey(b"producer-secret-0123456789")
 
 def _producer_status(path: Path) -> IntegrityStatus:
     result = verify_file(path, keys=[KEY])
-    (producer,) = [r for r in result.integrity if r.field is Role.PRODUCER]
+    (producer,) = [r for r in result.integrity if r.field is IntegrityRole.PRODUCER]
     return producer.status
 
 

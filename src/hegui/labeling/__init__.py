@@ -1,8 +1,14 @@
 """AIGC labels per the Labeling Measures (2025) and GB 45438-2025.
 
 Implicit labels: the Appendix E ``AIGC`` object (:class:`AigcLabel`), written into and read from
-file metadata by one carrier per format; explicit labels: text, image, audio and video marks;
-the platform side of Measures Art. 6 (confirmed / possible / suspected / none).
+file metadata by one carrier per format (components of :data:`CARRIERS`); explicit labels: text,
+image, audio and video marks; the platform side of Measures Art. 6 (confirmed / possible /
+suspected / none); integrity values of registered schemes (:data:`INTEGRITY_SCHEMES`).
+
+The jobs the CLI, the gateway and the console share are :func:`add_labels`,
+:func:`inspect_files` and :func:`verify_files`: typed options in, frozen batch results out
+(exit code, JSON shape, Evidence with kinds and components). Every parse of a file is bounded by
+:class:`Limits` (see ``SECURITY.md``).
 
 Example:
     >>> from hegui.labeling import AigcLabel, LabelValue
@@ -30,8 +36,8 @@ from hegui.labeling._integrity import (
     METADATA_ONLY,
     ContentDigest,
     IntegrityResult,
+    IntegrityRole,
     IntegrityStatus,
-    Role,
     integrity_message,
     sign_label,
     verify_integrity,
@@ -104,6 +110,7 @@ __all__ = [
     "InspectBatch",
     "IntegrityKey",
     "IntegrityResult",
+    "IntegrityRole",
     "IntegrityStatus",
     "Item",
     "KeyKind",
@@ -114,7 +121,6 @@ __all__ = [
     "ProviderCode",
     "RawLabel",
     "RhythmCue",
-    "Role",
     "ServiceType",
     "Skipped",
     "TextLabelMatch",

@@ -53,8 +53,8 @@ __all__ = [
     "METADATA_ONLY",
     "ContentDigest",
     "IntegrityResult",
+    "IntegrityRole",
     "IntegrityStatus",
-    "Role",
     "integrity_message",
     "sign_label",
     "verify_integrity",
@@ -65,7 +65,7 @@ _DOMAINS: Final = {"hg1": "hegui-aigc/1", "hg2": "hegui-aigc/2"}
 METADATA_ONLY: Final = "metadata only — does not bind the content"
 
 
-class Role(StrEnum):
+class IntegrityRole(StrEnum):
     """Who writes the integrity value, and into which field."""
 
     PRODUCER = "ReservedCode1"
@@ -103,7 +103,7 @@ class ContentDigest:
 class IntegrityResult:
     """Status of one reserved field, with the scheme and key id when known."""
 
-    field: Role
+    field: IntegrityRole
     status: IntegrityStatus
     detail: str
     scheme: str | None = None
@@ -123,12 +123,12 @@ def _key_classes() -> dict[str, type[IntegrityKey]]:
 
 
 def integrity_message(
-    label: AigcLabel, role: Role, digest: ContentDigest | None, *, version: str = _PREFIX
+    label: AigcLabel, role: IntegrityRole, digest: ContentDigest | None, *, version: str = _PREFIX
 ) -> bytes:
     """The bytes a ``role`` signs: see the module docstring."""
     f = label.fields()
     parts = [f["Label"], f["ContentProducer"], f["ProduceID"]]
-    if role is Role.PLATFORM:
+    if role is IntegrityRole.PLATFORM:
         parts += [f["ReservedCode1"], f["ContentPropagator"], f["PropagateID"]]
     if version == "hg1":
         tail = [digest.sha256 if digest else ""]
@@ -139,7 +139,7 @@ def integrity_message(
 
 
 def sign_label(
-    label: AigcLabel, role: Role, key: IntegrityKey, digest: ContentDigest | None = None
+    label: AigcLabel, role: IntegrityRole, key: IntegrityKey, digest: ContentDigest | None = None
 ) -> AigcLabel:
     """Return ``label`` with ``role``'s reserved field set to a fresh integrity value."""
     if not key.can_sign:
@@ -147,13 +147,13 @@ def sign_label(
     sig = key.sign(integrity_message(label, role, digest))
     scope = "m" if digest is None else f"c{digest.version}"
     token = ".".join((_PREFIX, key.scheme, key.kid, scope, _b64(sig)))
-    name = "reserved_code1" if role is Role.PRODUCER else "reserved_code2"
+    name = "reserved_code1" if role is IntegrityRole.PRODUCER else "reserved_code2"
     return label.model_copy(update={name: token})
 
 
 def verify_integrity(
     label: AigcLabel,
-    role: Role,
+    role: IntegrityRole,
     keys: Sequence[IntegrityKey],
     content_digest: Callable[[], ContentDigest | None],
     *,
@@ -169,7 +169,7 @@ def verify_integrity(
             that covers the content.
         retired: Why a digest definition (``png/1``) was retired, or None if unknown.
     """
-    token = label.reserved_code1 if role is Role.PRODUCER else label.reserved_code2
+    token = label.reserved_code1 if role is IntegrityRole.PRODUCER else label.reserved_code2
     if not token:
         return IntegrityResult(role, IntegrityStatus.ABSENT, f"{role.value} is empty")
     parts = token.split(".")

@@ -36,8 +36,8 @@ from hegui.labeling._found import FileReport, FoundLabel
 from hegui.labeling._integrity import (
     ContentDigest,
     IntegrityResult,
+    IntegrityRole,
     IntegrityStatus,
-    Role,
     sign_label,
     verify_integrity,
 )
@@ -128,14 +128,15 @@ def _integrity(
         return digest_cache[0]
 
     return tuple(
-        verify_integrity(label, role, keys, digest, retired=RETIRED_DIGESTS.get) for role in Role
+        verify_integrity(label, role, keys, digest, retired=RETIRED_DIGESTS.get)
+        for role in IntegrityRole
     )
 
 
 def _security_data_results(found: FoundLabel) -> tuple[IntegrityResult, ...]:
     """A label whose reserved fields hold TC260-PG-202511A SecurityData: named, unverifiable."""
     results = []
-    for role in Role:
+    for role in IntegrityRole:
         secured = security_data(found.fields.get(role.value) or "")
         if secured is not None:
             results.append(
@@ -267,7 +268,7 @@ def propagate(
                     f"{path}: this format has no content digest; sign without covering the "
                     "content (option --metadata-only)"
                 )
-            label = sign_label(label, Role.PLATFORM, sign_with, digest)
+            label = sign_label(label, IntegrityRole.PLATFORM, sign_with, digest)
         # Carrying an existing label forward rewrites its slot by design (Art. 6).
         written = write_held(
             path,

@@ -20,7 +20,7 @@ from hegui.labeling._files import (
     output_target,
     read_labels,
 )
-from hegui.labeling._integrity import Role, sign_label
+from hegui.labeling._integrity import IntegrityRole, sign_label
 from hegui.labeling._keys import IntegrityKey
 from hegui.labeling._model import AigcLabel, LabelValue
 from hegui.labeling._parsing import untrusted
@@ -92,7 +92,7 @@ def label_file(
                         f"{src}: this format has no content digest; sign the label without "
                         "covering the content (option --metadata-only)"
                     )
-                label = sign_label(label, Role.PRODUCER, key, digest)
+                label = sign_label(label, IntegrityRole.PRODUCER, key, digest)
             commit_label(
                 body,
                 label,
