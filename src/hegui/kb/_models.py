@@ -296,10 +296,24 @@ class Threshold(_Record):
     wording_zh: str | None = None
     confidence: Confidence
     note: str | None = None
+    numbering_draft: str | None = None
+    """The draft (``2024-05``) whose clause numbering ``clause`` follows because the final text
+    was not read; None: the edition's own numbering."""
+    final_support: str | None = None
+    """For a figure read in a draft: what supports it for the final edition; None: nothing."""
 
     def check(self, measured: float) -> bool:
         """Whether a measured value meets this threshold."""
         return self.comparison.holds(measured, self.value)
+
+    def cite(self, lang: Literal["zh", "en"] = "en") -> str:
+        """``GB/T 45654-2025 B.1.1 a)``, saying when the clause follows a draft's numbering."""
+        text = f"{self.edition} {self.clause}"
+        if self.numbering_draft is None:
+            return text
+        if lang == "zh":
+            return f"{text}（按{self.numbering_draft}征求意见稿编号，正式文本未核对）"
+        return f"{text} (numbering of the {self.numbering_draft} draft; final text not read)"
 
 
 class Source(_Record):
