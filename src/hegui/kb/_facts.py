@@ -24,8 +24,9 @@ def _members(enum: type[StrEnum]) -> frozenset[str]:
 # short video, live streaming, information sharing, mini-programs, "or such functions attached".
 _SA_FEATURES = frozenset({"forum", "comments", "group_chat", "live_streaming", "short_video",
                           "public_accounts"})  # fmt: skip
-# DS Art. 17 ¶1 (1)-(4): services whose output may confuse the public.
-_DS17_FEATURES = frozenset({"chat", "writing", "voice_synthesis", "voice_cloning",
+# DS Art. 17 ¶1 (1)-(4): services whose output may confuse the public; a companion simulates a
+# natural person in dialogue (item 1).
+_DS17_FEATURES = frozenset({"chat", "writing", "companion", "voice_synthesis", "voice_cloning",
                             "face_generation", "face_swap", "biometric_editing",
                             "immersive_scene"})  # fmt: skip
 # DS Art. 14 ¶2: editing faces, voices or other biometric information.
@@ -78,6 +79,8 @@ FACTS: dict[str, FactSpec] = {
                  profile_field="data.personal_information.under_14"),
         FactSpec("pi_individuals", _F.INT, "Individuals whose PI is processed.",
                  profile_field="data.personal_information.individuals"),
+        FactSpec("face_individuals", _F.INT, "People whose face information is stored for face "
+                 "recognition.", profile_field="data.personal_information.face_individuals"),
         FactSpec("automated_decision", _F.BOOL, "Automated decision-making with PI.",
                  profile_field="data.personal_information.automated_decisions"),
         FactSpec("xb_nonsensitive_ytd", _F.INT, "Individuals' non-sensitive PI exported this year.",
@@ -204,6 +207,7 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         "sensitive_pi": pi.sensitive,
         "minor_u14_pi": pi.under_14,
         "pi_individuals": pi.individuals,
+        "face_individuals": pi.face_individuals,
         "automated_decision": pi.automated_decisions,
         "xb_nonsensitive_ytd": xb.nonsensitive_individuals_ytd,
         "xb_sensitive_ytd": xb.sensitive_individuals_ytd,
@@ -248,7 +252,7 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
     )
     gen = bool(values["deep_synthesis"])
     sa_hits = _hits(features, _SA_FEATURES)
-    chat_practice = s.genai and s.public_in_prc and "chat" in features
+    chat_practice = s.genai and s.public_in_prc and bool({"chat", "companion"} & features)
     derive(
         "poa",
         bool(sa_hits) or chat_practice,

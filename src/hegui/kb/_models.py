@@ -165,6 +165,9 @@ class Deadline(_Record):
     """The event the period runs from, in English."""
     confidence: Confidence | None = None
     """Set when the deadline is less sure than the obligation itself."""
+    practice: Deadline | None = None
+    """What practice expects, where it is earlier than the legal limit (the algorithm filing
+    number is needed before launch, though the text allows 10 working days after)."""
 
     @model_validator(mode="after")
     def _period_needs_amount(self) -> Deadline:
@@ -174,6 +177,12 @@ class Deadline(_Record):
 
     def render(self) -> str:
         """English rendering, e.g. ``within 10 working days of the start of service``."""
+        text = self._render_own()
+        if self.practice is not None:
+            text += f" (in practice: {self.practice.render()})"
+        return text
+
+    def _render_own(self) -> str:
         unit = self.unit.value.replace("_", " ") if self.unit else ""
         if self.amount == 1:
             unit = unit.rstrip("s")
