@@ -147,10 +147,11 @@ def test_minors_raise_the_under_14_duties_at_least_as_review() -> None:
 # Hidden duty: the deep-synthesis filing number is needed before launch in practice.
 def test_deep_synthesis_filing_deadline_says_before_launch_in_practice() -> None:
     report = _scope()
-    deadline = next(p.deadline for p in report.procedures if p.id == "deep_synthesis_filing")
-    assert deadline == (
+    filing = next(p for p in report.procedures if p.id == "deep_synthesis_filing")
+    assert filing.deadline_en == (
         "within 10 working days of the start of service (in practice: before public launch)"
     )
+    assert filing.deadline_zh == "提供服务之日起10个工作日内（实践中：公开上线前）"
 
 
 # New instrument: Face Recognition Measures (in force 2025-06-01).
