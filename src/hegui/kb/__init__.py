@@ -36,12 +36,23 @@ from hegui.kb._profile import ServiceProfile, load_profile
 from hegui.kb._scope import (
     AppliedObligation,
     EvidenceItem,
+    FactRow,
     NotApplicable,
     ProcedureResult,
     ScopeReport,
     scope,
 )
+from hegui.kb._scope_render import (
+    cite_article,
+    cite_basis,
+    fact_value,
+    procedure_verdict,
+    render_html,
+    render_markdown,
+    t,
+)
 from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
+from hegui.kb._vocabulary import Lang, describe_atom, fact_label, label
 
 __all__ = [
     "DEFAULT_EDITION",
@@ -56,11 +67,13 @@ __all__ = [
     "EvidenceItem",
     "EvidenceKind",
     "FactOrigin",
+    "FactRow",
     "FactSpec",
     "FactType",
     "Freshness",
     "Instrument",
     "KnowledgeBase",
+    "Lang",
     "NotApplicable",
     "Obligation",
     "ObligationKind",
@@ -77,9 +90,19 @@ __all__ = [
     "ServiceProfile",
     "Threshold",
     "Trigger",
+    "cite_article",
+    "cite_basis",
     "compile_trigger",
     "derive_facts",
+    "describe_atom",
+    "fact_label",
+    "fact_value",
+    "label",
     "load_kb",
     "load_profile",
+    "procedure_verdict",
+    "render_html",
+    "render_markdown",
     "scope",
+    "t",
 ]
