@@ -326,3 +326,24 @@ def test_label_cli_imports_only_the_public_labeling_api() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert not node.module.startswith("hegui.labeling."), (name, node.module)
+
+
+def test_pdf_parser_warnings_become_notes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Label audit point 4: pypdf's warnings reached stderr raw; now they are notes."""
+    import io
+
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(100, 100)
+    buf = io.BytesIO()
+    w.write(buf)
+    data = buf.getvalue()
+    path = tmp_path / "badxref.pdf"
+    path.write_bytes(data[: data.rindex(b"startxref")] + b"startxref\n12\n%%EOF\n")
+    r = run_cli(capsys, "label", "inspect", str(path))
+    assert r.code == 0, r.stderr
+    assert f"note: {path}: PDF parser: incorrect startxref pointer" in r.stderr
+    assert "WARNING" not in r.stderr and "pypdf" not in r.stderr

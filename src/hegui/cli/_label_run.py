@@ -178,6 +178,8 @@ def finish(
     else:
         render()
     err = stderr_console()
+    for note in batch.notes():
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     for s in batch.skipped:
         err.print(f"skipped: {s.path}: {s.reason}", markup=False, highlight=False, soft_wrap=True)
     for item in batch.items:

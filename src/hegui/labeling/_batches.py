@@ -95,6 +95,10 @@ class _Batch(Generic[T]):
         """What ``--strict`` counts as found (exit code 1): none for this job."""
         return []
 
+    def notes(self) -> list[str]:
+        """File-level observations (extension mismatch, parser warnings), ``file: note``."""
+        return []
+
     def exit_code(self, *, strict: bool = False) -> int:
         """2/3/4 for the gravest failure; else 1 when ``strict`` and something was found."""
         code = failure_exit_code(list(self.items))  # type: ignore[arg-type]
@@ -228,6 +232,10 @@ class InspectBatch(_Batch[FileReport]):
             ]
         return found
 
+    def notes(self) -> list[str]:
+        """File-level observations (extension mismatch, parser warnings), ``file: note``."""
+        return [f"{source}: {note}" for source, r in self.results() for note in r.notes]
+
     def to_json(self) -> list[JsonValue]:
         """The ``label inspect --format json`` list: one ``{file, format, labels}`` per file."""
         out: list[JsonValue] = []
@@ -283,6 +291,10 @@ class VerifyBatch(_Batch[Verification]):
             if any(r.status is IntegrityStatus.INVALID for r in v.integrity):
                 found.append(f"{source}: an integrity value is invalid")
         return found
+
+    def notes(self) -> list[str]:
+        """File-level observations (extension mismatch, parser warnings), ``file: note``."""
+        return [f"{source}: {note}" for source, v in self.results() for note in v.report.notes]
 
     def to_json(self) -> dict[str, JsonValue]:
         """The ``label verify --format json`` summary."""
