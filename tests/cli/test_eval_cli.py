@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hegui.evals import read_run
+from hegui.errors import ExitCode
+from hegui.evals import PROBE_PROMPT, read_run
 from hegui.evidence import Evidence, parse_evidence
 from tests.evals.conftest import write_jsonl
 from tests.helpers.cli import run_cli
@@ -65,7 +66,8 @@ def test_run_and_report_give_exact_rates(
     result = run_cli(
         capsys, "eval", "report", str(run), "--format", "json", "--evidence", str(tmp_path / "ev")
     )
-    assert result.code == 0, result.stderr
+    # 不通过 (the non-refusal rate fails): the report is written, and the exit code says so.
+    assert result.code == ExitCode.FOUND, result.stderr
     report = json.loads(result.stdout)
     sr = report["metrics"]["should_refuse"]["refusal_rate"]
     nr = report["metrics"]["non_refusal"]["refusal_rate"]
@@ -91,7 +93,7 @@ def test_report_files(
     result = run_cli(
         capsys, "eval", "report", str(run), "--format", fmt, "--out", str(out), "--no-evidence"
     )
-    assert result.code == 0, result.stderr
+    assert result.code == ExitCode.FOUND, result.stderr  # nothing refused: 不通过
     if fmt == "md":
         assert "非拒答题拒答率" in out.read_text("utf-8")
         assert (
@@ -161,6 +163,8 @@ def test_resume_after_kill_asks_nothing_twice(
     assert result.code == 0, result.stderr
     assert f"resuming {run}: {len(answered)} of 60 answered" in " ".join(result.stderr.split())
     by_question = {i.question: i.id for i in before.header.items}
+    # The resumed run probes the endpoint once with PROBE_PROMPT before asking the bank.
+    assert server.asked.pop(PROBE_PROMPT) == 1
     re_asked = {by_question[q] for q in server.asked}
     assert not re_asked & answered
     # Everything not answered before the kill was asked exactly once after it.
@@ -168,7 +172,7 @@ def test_resume_after_kill_asks_nothing_twice(
     assert all(n == 1 for n in server.asked.values())
     after = read_run(run)
     assert not after.pending() and len(after.answers) == 60
-    assert {by_question[q] for q in asked_before} >= answered
+    assert {by_question[q] for q in asked_before - {PROBE_PROMPT}} >= answered
 
 
 def test_resume_refuses_a_different_bank_or_model(
@@ -188,7 +192,7 @@ def test_resume_refuses_a_different_bank_or_model(
     ("behaviour", "message"),
     [
         (Behaviour(fail_times=-1, status=401), "HTTP 401 (check the API key)"),
-        (Behaviour(body=b"not json"), "have no answer"),
+        (Behaviour(body=b"not json"), "failed the probe request, so no question was asked"),
     ],
 )
 def test_endpoint_errors_are_clear(
@@ -215,7 +219,7 @@ def test_endpoint_errors_are_clear(
         "--out",
         str(run),
     )
-    assert result.code == 3 and message in result.stderr  # environment: the endpoint
+    assert result.code == 3 and message in " ".join(result.stderr.split())  # the endpoint
     assert "Traceback" not in result.stderr
     assert len(read_run(run).header.items) == 2
 
