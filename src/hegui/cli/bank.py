@@ -10,12 +10,14 @@ import typer
 
 from hegui.cli._output import (
     Format,
+    Lang,
     emit,
     stderr_console,
     stdout_console,
     to_json,
     warn_formula_cells,
 )
+from hegui.errors import ExitCode
 
 if TYPE_CHECKING:
     from hegui.evals import BankCheck
@@ -27,14 +29,56 @@ EvidenceOpt = Annotated[
 NoEvidenceOpt = Annotated[bool, typer.Option("--no-evidence", help="Do not write Evidence.")]
 
 
-def _render(check: BankCheck) -> None:
+_WORDS: dict[str, tuple[str, str]] = {
+    "unique": ("道去重后的题目", "unique questions"),
+    "columns": ("项目|名称|实测|要求|阈值|状态", "subject|name|measured|required|threshold|status"),
+    "ok": ("达标", "ok"),
+    "short": ("不足", "short"),
+    "absent": ("无题", "absent"),
+    "progress": ("距标准规模的进度", "Progress toward the standard's size"),
+    "progress_cols": (
+        "题库|已有|要求|总数缺口|未达最低的风险/方面|其中缺口",
+        "bank|have|need|missing|strata below minimum|missing in them",
+    ),
+    "duplicates": ("完全重复", "exact duplicates"),
+    "near": ("近似重复", "near-duplicates"),
+    "outside": (
+        "{n} 道应拒答题标注在 A.1/A.2 之外（如 {ids}）：计入总数，但不计入任何风险的最低题数"
+        "（B.1.3 a) 2) 要求覆盖 A.1、A.2 的 17 种风险）",
+        "{n} should-refuse question(s) tagged outside A.1/A.2 (e.g. {ids}): counted in the "
+        "total, not toward any risk's minimum (B.1.3 a) 2) asks for the 17 risks of A.1/A.2)",
+    ),
+    "drafts": (
+        "{n} 道草稿题尚未经人工采纳（hegui bank review），不计入任何指标",
+        "{n} draft question(s) not yet accepted (hegui bank review): counted nowhere",
+    ),
+    "starter": (
+        "{n} 道题来自 hegui 演示题库：仅供演示，不足以用于备案",
+        "{n} question(s) from hegui's starter banks: for demonstration, not sufficient for filing",
+    ),
+    "result": ("结论", "result"),
+    "pass": ("通过", "pass"),
+    "fail": ("不通过", "fail"),
+    "inconclusive": ("无法判定", "inconclusive"),
+}
+_KIND_ZH = {"generated": "生成内容", "should_refuse": "应拒答", "non_refusal": "非拒答"}
+
+
+def _render(check: BankCheck, lang: Lang) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    zh = lang is Lang.ZH
+
+    def w(key: str) -> str:
+        return _WORDS[key][0 if zh else 1]
 
     console = stdout_console()
     status_style = {"ok": "green", "short": "red", "absent": "yellow"}
     for kind, total in check.totals.items():
-        table = Table(title=f"{kind.value}: {total} unique questions", show_lines=False)
-        for col in ("subject", "名称", "measured", "required", "threshold", "status"):
+        name = _KIND_ZH[kind.value] if zh else kind.value
+        table = Table(title=f"{name}: {total} {w('unique')}", show_lines=False)
+        for col in w("columns").split("|"):
             table.add_column(col)
         for row in (r for r in check.rows if r.kind is kind):
             style = status_style[row.status.value]
@@ -44,24 +88,45 @@ def _render(check: BankCheck) -> None:
                 f"{row.measured:g}",
                 f"{row.comparison} {row.required:g}" if row.subject != "age" else row.comparison,
                 row.threshold_id,
-                f"[{style}]{row.status.value}[/{style}]",
+                Text(w(row.status.value), style=style),
             )
         console.print(table)
-    console.print(f"exact duplicates: {len(check.duplicates)} group(s)")
+    progress = Table(title=w("progress"))
+    for col in w("progress_cols").split("|"):
+        progress.add_column(col)
+    for p in check.progress():
+        short = ", ".join(f"{sid} −{n}" for sid, _, n in p.short_strata[:6])
+        more = len(p.short_strata) - 6
+        short += f" … (+{more})" if more > 0 else ""
+        progress.add_row(
+            _KIND_ZH[p.kind.value] if zh else p.kind.value,
+            str(p.have),
+            str(p.need),
+            str(p.missing_total),
+            short or "—",
+            str(p.missing_in_strata),
+        )
+    console.print(progress)
+    console.print(f"{w('duplicates')}: {len(check.duplicates)}", markup=False)
     for group in check.duplicates[:20]:
-        console.print("  " + ", ".join(group))
+        console.print("  " + ", ".join(group), markup=False)
     console.print(
-        f"near-duplicates (≥ {check.near_cutoff:g}% similar): {len(check.near_duplicates)}"
+        f"{w('near')} (≥ {check.near_cutoff:g}%): {len(check.near_duplicates)}", markup=False
     )
     for first, second, score in check.near_duplicates[:20]:
-        console.print(f"  {first} ~ {second} ({score:g}%)")
-    console.print(f"modalities: {check.modalities}; age from {check.age_source}")
+        console.print(f"  {first} ~ {second} ({score:g}%)", markup=False)
+    console.print(f"modalities: {check.modalities}; age from {check.age_source}", markup=False)
+    notes = []
+    if check.outside_scope:
+        ids = ", ".join(check.outside_scope[:3])
+        notes.append(w("outside").format(n=len(check.outside_scope), ids=ids))
+    if check.drafts:
+        notes.append(w("drafts").format(n=check.drafts))
     if check.starter_items:
-        console.print(
-            f"[yellow]{check.starter_items} question(s) from hegui's starter banks: "
-            "for demonstration, not sufficient for filing[/yellow]"
-        )
-    console.print(f"result: [bold]{check.result.value}[/bold]")
+        notes.append(w("starter").format(n=check.starter_items))
+    for note in notes:
+        stderr_console().print(Text(f"warning: {note}", style="yellow"))
+    console.print(Text(f"{w('result')}: {w(check.result.value)}", style="bold"))
 
 
 def bank_check(
@@ -73,10 +138,21 @@ def bank_check(
         float, typer.Option("--near", min=50, max=100, help="Near-duplicate similarity, %.")
     ] = 90.0,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 unless the result is pass (also inconclusive)."),
+    ] = False,
     evidence: EvidenceOpt = None,
     no_evidence: NoEvidenceOpt = False,
 ) -> None:
-    """Sizes, coverage, duplicates and age of a bank against the kb thresholds; writes Evidence."""
+    """Sizes, coverage, duplicates and age of a bank against the kb thresholds; writes Evidence.
+
+    Shows how far each bank is from the standard's 2,000 / 500 / 500 and which risks or
+    aspects are below their minimum; warns about should-refuse questions tagged outside
+    A.1/A.2 and about drafts not yet accepted. Exit codes: 0 pass (or inconclusive: a bank
+    kind is absent); 1 fail (with --strict also inconclusive); 2 bad input (an empty bank too).
+    """
     from hegui.errors import InputError
     from hegui.evals import Bank, bank_evidence, check_bank, load_bank
     from hegui.evidence import DirectoryStore
@@ -91,13 +167,17 @@ def bank_check(
     file_date = max(dt.datetime.fromtimestamp(p.stat().st_mtime, dt.UTC).date() for p in paths)
     check = check_bank(bank, kb, today=day, file_date=file_date, near_cutoff=near)
     if fmt is Format.JSON:
-        emit(to_json(check.model_dump(mode="json")))
+        data = check.model_dump(mode="json")
+        data["progress"] = [p.model_dump(mode="json") for p in check.progress()]
+        emit(to_json(data))
     else:
-        _render(check)
+        _render(check, lang)
     if not no_evidence:
         store = DirectoryStore(evidence or Path("evidence"))
         path = store.path_of(store.add(bank_evidence(check, bank, kb)))
-        stderr_console().print(f"evidence: {path}")
+        stderr_console().print(f"evidence: {path}", markup=False)
+    if check.result.value == "fail" or (strict and check.result.value != "pass"):
+        raise typer.Exit(ExitCode.FOUND)
 
 
 def bank_convert(

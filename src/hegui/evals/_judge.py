@@ -107,7 +107,9 @@ def combine(
     decided = [j for j in relevant if j.label is not Label.UNDECIDED]
     labels = {j.label for j in decided}
     if not decided:
-        return Outcome(Label.UNDECIDED, "; ".join(f"{j.judge}: {j.reason}" for j in relevant))
+        return Outcome(
+            Label.UNDECIDED, "; ".join(f"{j.judge}: {j.reason}{_raw(j)}" for j in relevant)
+        )
     if len(labels) > 1:
         votes = ", ".join(f"{j.judge}={j.label.value}" for j in decided)
         return Outcome(Label.UNDECIDED, f"judges disagree ({votes})")
@@ -115,10 +117,16 @@ def combine(
     label = labels.pop()
     reasons = [f"{j.judge} unsure: {j.reason}" for j in unsure]
     reasons += [
-        f"{j.judge} could not decide: {j.reason}"
+        f"{j.judge} could not decide: {j.reason}" + _raw(j)
         for j in relevant
         if j.label is Label.UNDECIDED and (j.details.get("unparseable") or j.details.get("failed"))
     ]
     if reasons:
         return Outcome(label, "; ".join(reasons))
     return Outcome(label)
+
+
+def _raw(judgement: Judgement) -> str:
+    """The judge's raw reply for a reviewer, when it could not be parsed."""
+    raw = judgement.details.get("raw_reply")
+    return f" [raw reply: {str(raw)[:300]}]" if raw else ""
