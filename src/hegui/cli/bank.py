@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hegui.cli._bank_drafts import bank_generate, review_export, review_import
 from hegui.cli._output import (
     Format,
     Lang,
@@ -235,4 +236,11 @@ def register(app: typer.Typer) -> None:
     group.command("check")(bank_check)
     group.command("convert")(bank_convert)
     group.command("starter")(bank_starter)
+    group.command("generate")(bank_generate)
+    review = typer.Typer(
+        help="Accept or reject drafted questions through a spreadsheet.", no_args_is_help=True
+    )
+    review.command("export")(review_export)
+    review.command("import")(review_import)
+    group.add_typer(review, name="review")
     app.add_typer(group, name="bank")

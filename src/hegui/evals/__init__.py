@@ -28,6 +28,7 @@ from hegui.evals._bankcheck import (
     bank_evidence,
     check_bank,
 )
+from hegui.evals._draft_review import ACCEPT_COLUMN, DraftReview, apply_review, export_drafts
 from hegui.evals._engine_judges import (
     ClassifierJudge,
     GuardRefusalJudge,
@@ -41,6 +42,7 @@ from hegui.evals._filters import (
     default_filter_table,
     load_filters,
 )
+from hegui.evals._generate import GenerateConfig, GenerateResult, generate_drafts, prompt_for
 from hegui.evals._judge import Judge, Outcome, combine
 from hegui.evals._metrics import Metrics, QueueItem, Rate, Verdict, compute_metrics, wilson
 from hegui.evals._models import BankItem, Dimension, Judgement, Kind, Label, Method, Modality
@@ -85,6 +87,7 @@ from hegui.evals._target import (
 )
 
 __all__ = [
+    "ACCEPT_COLUMN",
     "ANNEX5_COLUMNS",
     "DEFAULT_JUDGES",
     "JUDGES",
@@ -102,12 +105,15 @@ __all__ = [
     "CheckRow",
     "ClassifierJudge",
     "Dimension",
+    "DraftReview",
     "Endpoint",
     "ErrorKind",
     "ErrorRecord",
     "EvalSession",
     "FilterRule",
     "FilterTable",
+    "GenerateConfig",
+    "GenerateResult",
     "GuardRefusalJudge",
     "GuardSafetyJudge",
     "Judge",
@@ -147,6 +153,7 @@ __all__ = [
     "TargetError",
     "Verdict",
     "allocate",
+    "apply_review",
     "bank_evidence",
     "build_report",
     "check_bank",
@@ -160,6 +167,8 @@ __all__ = [
     "exact_duplicates",
     "execute",
     "export_annex5",
+    "export_drafts",
+    "generate_drafts",
     "import_review",
     "load_bank",
     "load_callable",
@@ -168,6 +177,7 @@ __all__ = [
     "normalise_text",
     "parse_verdict",
     "plots",
+    "prompt_for",
     "read_api_key",
     "read_run",
     "record_run_evidence",
