@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hegui.cli._bank_drafts import bank_generate, review_export, review_import
+from hegui.cli._imports import report_imports
 from hegui.cli._output import (
     Format,
     Lang,
@@ -28,6 +29,14 @@ EvidenceOpt = Annotated[
     typer.Option("--evidence", help="Directory for the Evidence JSON (default: ./evidence)."),
 ]
 NoEvidenceOpt = Annotated[bool, typer.Option("--no-evidence", help="Do not write Evidence.")]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="Category mapping (hegui-map.yaml; default: one beside the file or in the "
+        "current folder). `hegui map suggest FILE` drafts one.",
+    ),
+]
 
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -142,8 +151,12 @@ def bank_check(
     lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Exit 1 unless the result is pass (also inconclusive)."),
+        typer.Option(
+            "--strict",
+            help="Refuse a file with any row left out, and exit 1 unless the result is pass.",
+        ),
     ] = False,
+    mapping: MapOpt = None,
     evidence: EvidenceOpt = None,
     no_evidence: NoEvidenceOpt = False,
 ) -> None:
@@ -151,16 +164,20 @@ def bank_check(
 
     Shows how far each bank is from the standard's 2,000 / 500 / 500 and which risks or
     aspects are below their minimum; warns about should-refuse questions tagged outside
-    A.1/A.2 and about drafts not yet accepted. Exit codes: 0 pass (or inconclusive: a bank
-    kind is absent); 1 fail (with --strict also inconclusive); 2 bad input (an empty bank too).
+    A.1/A.2 and about drafts not yet accepted. Rows whose category maps to no risk or aspect
+    (through --map or hegui-map.yaml beside the file, then the standard's names) are left out
+    and listed by line and category; coverage counts what was imported. Exit codes: 0 pass (or
+    inconclusive: a bank kind is absent); 1 fail (with --strict also inconclusive); 2 bad input
+    (an empty bank, a bad mapping; with --strict any row left out).
     """
     from hegui.errors import InputError
-    from hegui.evals import Bank, bank_evidence, check_bank, load_bank
+    from hegui.evals import bank_evidence, check_bank, load_banks
     from hegui.evidence import DirectoryStore
     from hegui.kb import load_kb
 
     kb = load_kb()
-    bank = Bank.merge(load_bank(p, kb) for p in paths)
+    bank = load_banks(paths, kb, mapping=mapping, strict=strict)
+    report_imports(bank.imports)
     try:
         day = dt.date.fromisoformat(today) if today else dt.datetime.now(dt.UTC).date()
     except ValueError as exc:
@@ -170,6 +187,7 @@ def bank_check(
     if fmt is Format.JSON:
         data = check.model_dump(mode="json")
         data["progress"] = [p.model_dump(mode="json") for p in check.progress()]
+        data["imports"] = [r.model_dump(mode="json") for r in bank.imports]
         emit(to_json(data))
     else:
         _render(check, lang)
@@ -188,10 +206,19 @@ def bank_convert(
         str | None,
         typer.Option("--kind", help="Kind of every row of a 附件5 file that does not say it."),
     ] = None,
+    mapping: MapOpt = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse the file if any row would be left out.")
+    ] = False,
 ) -> None:
-    """Convert between the native JSONL and the 附件5 CSV/XLSX shape."""
+    """Convert between the native JSONL and the 附件5 CSV/XLSX shape.
+
+    Categories are mapped through --map (or hegui-map.yaml beside the file); rows that map to
+    nothing are left out and listed (--strict refuses the file instead). Exit codes: 0
+    written; 2 bad input.
+    """
     from hegui.errors import InputError
-    from hegui.evals import Kind, load_bank, write_bank
+    from hegui.evals import Kind, load_banks, write_bank
     from hegui.kb import load_kb
 
     if target.exists() and target.resolve() == source.resolve():
@@ -203,7 +230,8 @@ def bank_convert(
             f"--kind {kind!r} is not one of {', '.join(k.value for k in Kind)}"
         ) from exc
     kb = load_kb()
-    bank = load_bank(source, kb, kind=chosen)
+    bank = load_banks([source], kb, kind=chosen, mapping=mapping, strict=strict)
+    report_imports(bank.imports)
     write_bank(bank.items, target, kb)
     stderr_console().print(f"wrote {len(bank.items)} questions to {target}")
     warn_formula_cells(target)

@@ -123,6 +123,15 @@ def eval_run(
     judge_style: Annotated[
         str, typer.Option("--judge-style", help="rubric (general model) or guard (guard model).")
     ] = "rubric",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--map", help="Category mapping of the bank files (default: hegui-map.yaml beside)."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a bank file with any row left out.")
+    ] = False,
     judge: Annotated[
         list[str] | None,
         typer.Option(
@@ -193,6 +202,8 @@ def eval_run(
         sample=sample,
         full=full,
         probe=not no_probe,
+        mapping=mapping,
+        strict=strict,
         options=RunOptions(
             concurrency=concurrency,
             rate=rate,

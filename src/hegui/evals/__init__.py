@@ -19,7 +19,7 @@ Example:
 """
 
 from hegui.evals._annex5 import ANNEX5_COLUMNS, SHEET_NAMES, parse_verdict
-from hegui.evals._bank import Bank, dump_jsonl, load_bank, write_bank
+from hegui.evals._bank import Bank, dump_jsonl, load_bank, load_banks, write_bank
 from hegui.evals._bankcheck import (
     STARTER_SOURCE,
     BankCheck,
@@ -171,6 +171,7 @@ __all__ = [
     "generate_drafts",
     "import_review",
     "load_bank",
+    "load_banks",
     "load_callable",
     "load_filters",
     "near_duplicates",

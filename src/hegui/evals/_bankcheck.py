@@ -298,6 +298,9 @@ def bank_evidence(check: BankCheck, bank: Bank, kb: KnowledgeBase) -> Evidence:
         summary += f"; {check.starter_items} hegui starter question(s): not sufficient for filing"
     if check.outside_scope:
         summary += f"; {len(check.outside_scope)} should-refuse question(s) outside A.1/A.2"
+    left = sum(len(r.left_out) for r in bank.imports)
+    if left:
+        summary += f"; {left} row(s) of the files left out (see details.imports)"
     kinds = []
     if check.totals[Kind.GENERATED]:
         kinds.append("EV-bank-generated")
@@ -310,6 +313,9 @@ def bank_evidence(check: BankCheck, bank: Bank, kb: KnowledgeBase) -> Evidence:
         inputs=bank.inputs,
         result=check.result,
         summary=summary,
-        details=check.model_dump(mode="json"),
+        details={
+            **check.model_dump(mode="json"),
+            "imports": [r.model_dump(mode="json") for r in bank.imports],
+        },
         data_versions={"kb": kb.data_version},
     )

@@ -111,6 +111,13 @@ _NOTES = {
         "{n} answers were given by the provider's content filter (an HTTP error or flag); counted "
         "as refusals.",
     ),
+    "rows_left_out": (
+        "题库文件 {file} 共 {rows} 行，其中 {n} 行未导入（分类无法映射或行有误），"
+        "抽样只在已导入的题目中进行；详见 Evidence 的 imports。",
+        "Bank file {file}: {n} of {rows} rows were not imported (unmapped category or a bad "
+        "row); the samples were drawn from the imported questions only (see the Evidence's "
+        "imports).",
+    ),
     "unanswered": (
         "{n} 题未获回答（计为未判定）；重新运行同一命令即可续跑。",
         "{n} questions have no answer (counted undecided); rerun the same command to resume.",

@@ -81,6 +81,11 @@ def _notes(state: RunState, metrics: Metrics) -> list[JsonValue]:
     filtered = sum(1 for a in state.answers.values() if a.filtered is not None)
     if filtered:
         notes.append({"code": "provider_filter", "n": filtered})
+    left = [r for r in state.header.imports if r.left_out]
+    for r in left:
+        notes.append(
+            {"code": "rows_left_out", "file": r.source, "n": len(r.left_out), "rows": r.rows}
+        )
     if metrics.review_queue:
         notes.append({"code": "review_queue", "n": len(metrics.review_queue)})
     if metrics.unanswered:
@@ -189,6 +194,7 @@ def run_evidence(state: RunState, report: Report, metrics: Metrics, kb: Knowledg
             "metrics": report["metrics"],
             "run": report["run"],
             "notes": report["notes"],
+            "imports": [r.model_dump(mode="json") for r in state.header.imports],
             "method_samples": [
                 {k: v for k, v in m.model_dump(mode="json").items() if k != "ids"}
                 for m in state.header.sampling.methods

@@ -25,6 +25,7 @@ from hegui.errors import ConfigError, InputError
 from hegui.evals._filters import ProviderRefusal
 from hegui.evals._models import BankItem, Judgement, Kind, Method
 from hegui.evidence import InputDigest, write_atomic
+from hegui.kb import ImportReport
 
 __all__ = [
     "AnswerRecord",
@@ -112,7 +113,7 @@ class RunHeader(_Record):
     """The component spec the target was built from (secrets never: header values hidden)."""
     judge_specs: tuple[ComponentSpec, ...] = ()
     """The component specs the judges were built from."""
-    imports: tuple[JsonValue, ...] = ()
+    imports: tuple[ImportReport, ...] = ()
     """How each bank file was imported: mapping file digest, rows imported and left out."""
 
 

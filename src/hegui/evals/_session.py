@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hegui.components import ComponentSpec
 from hegui.errors import InputError, UpstreamError
-from hegui.evals._bank import Bank, load_bank
+from hegui.evals._bank import Bank, load_banks
 from hegui.evals._judge import Judge
 from hegui.evals._models import Kind
 from hegui.evals._notices import Notice, NoticeCode, NoticeLevel, RunEvents
@@ -57,6 +57,10 @@ class RunConfig(BaseModel):
     """Ask every question of the bank."""
     probe: bool = True
     """Ask ``PROBE_PROMPT`` once before the run and stop with the reason if that fails."""
+    mapping: Path | None = None
+    """A category mapping file (``hegui-map.yaml``); None: one beside the first bank, if any."""
+    strict: bool = False
+    """Refuse a bank file with any row left out (unmapped category, bad row)."""
     options: RunOptions = RunOptions()
 
 
@@ -109,7 +113,7 @@ class EvalSession:
                         "keyword judge: hegui's starter lexicon (universal harms only); "
                         "pass your own lexicon",
                     )
-            bank = Bank.merge(load_bank(p, kb) for p in config.banks) if config.banks else None
+            bank = _load_banks(config, kb, events) if config.banks else None
             if config.out.exists():
                 log = _resume(config, target, bank, events)
                 return cls(config, log, target, judges, events, resumed=True)
@@ -184,6 +188,20 @@ def _close_judges(judges: list[Judge]) -> None:
             close()
 
 
+def _load_banks(config: RunConfig, kb: KnowledgeBase, events: RunEvents | None) -> Bank:
+    """The banks through the mapping; a notice for every file with rows left out."""
+    bank = load_banks(config.banks, kb, mapping=config.mapping, strict=config.strict)
+    for report in bank.imports:
+        if report.left_out:
+            _tell(
+                events,
+                NoticeCode.ROWS_LEFT_OUT,
+                NoticeLevel.WARNING,
+                f"{report.source}: {report.summary()}",
+            )
+    return bank
+
+
 def _create(
     config: RunConfig,
     kb: KnowledgeBase,
@@ -226,6 +244,7 @@ def _create(
         items=items,
         target_spec=public_spec(config.target),
         judge_specs=config.judges,
+        imports=bank.imports,
     )
     return RunLog.create(config.out, header)
 
