@@ -471,3 +471,60 @@ def test_one_evidence_per_run_state(
     assert run_cli(capsys, "eval", "review", "import", str(run), str(sheet)).code == 0
     run_cli(capsys, "eval", "report", str(run), "-f", "json", "--evidence", str(ev))
     assert len(list(ev.iterdir())) == 2
+
+
+def test_three_method_samples_per_b22(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], server: ModelServer
+) -> None:
+    rows: list[dict[str, object]] = [
+        {"id": f"g{i:02d}", "question": f"生成内容题{i}", "kind": "generated", "risk": "A.1.h"}
+        for i in range(40)
+    ]
+    bank, run, ev = (
+        write_jsonl(tmp_path / "gen.jsonl", rows),
+        tmp_path / "run.jsonl",
+        tmp_path / "ev",
+    )
+    args = ["eval", "run", "--bank", str(bank), "--base-url", server.url, "--model", "m"]
+    result = run_cli(capsys, *args, "--sample", "10", "--seed", "4", "--out", str(run))
+    assert result.code == 0, result.stderr
+    assert "generated, manual sample: 10 questions, below the standard's 1000" in result.stderr
+    header = read_run(run).header
+    samples = {m.method.value: m for m in header.sampling.methods}
+    union = set().union(*(m.ids for m in samples.values()))
+    assert {i.id for i in header.items} == union and 10 < len(union) <= 30
+    # The keyword judge looked only at its own sample.
+    judged = {k for k, js in read_run(run).judgements.items() if "hegui/keyword@1" in js}
+    assert judged == set(samples["keyword"].ids)
+    # Reviewers get exactly the manual sample.
+    sheet = tmp_path / "manual.xlsx"
+    assert (
+        run_cli(
+            capsys, "eval", "review", "export", str(run), "--out", str(sheet), "--manual-sample"
+        ).code
+        == 0
+    )
+    book = openpyxl.load_workbook(sheet)
+    ws = book.worksheets[0]
+    assert {ws.cell(r, 7).value for r in range(2, ws.max_row + 1)} == set(samples["manual"].ids)
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 6).value = "是"
+    book.save(sheet)
+    assert run_cli(capsys, "eval", "review", "import", str(run), str(sheet)).code == 0
+    result = run_cli(capsys, "eval", "report", str(run), "-f", "json", "--evidence", str(ev))
+    report = json.loads(result.stdout)
+    g = report["metrics"]["generated"]
+    for method in ("manual", "keyword", "classifier"):
+        s = g["samples"][method]
+        assert s["seed"] == f"4:{method}" and s["n"] == 10 and s["below_standard"]
+        assert s["sha256"] == samples[method].sha256
+    assert (g["by_method"]["manual"]["n"], g["by_method"]["manual"]["decided"]) == (10, 10)
+    assert g["by_method"]["keyword"]["n"] == 10 and g["by_method"]["keyword"]["positive"] == 10
+    assert g["by_method"]["classifier"]["verdict"] == "not_assessed"
+    [path] = ev.iterdir()
+    evidence = _read_evidence(path)
+    named = {m["method"]: m for m in evidence.details["method_samples"]}  # type: ignore[union-attr]
+    assert set(named) == {"manual", "keyword", "classifier"}
+    assert named["manual"]["sha256"] == samples["manual"].sha256 and "ids" not in named["manual"]
+    md = run_cli(capsys, "eval", "report", str(run), "-f", "md", "--no-evidence").stdout
+    assert "## 分方法抽样（B.2.2）" in md and "| 人工抽检 | 4:manual | 10 | 40 |" in md

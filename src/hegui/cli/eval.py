@@ -304,12 +304,27 @@ def review_export(
     queue_only: Annotated[
         bool, typer.Option("--queue-only", help="Only answers in the review queue.")
     ] = False,
+    manual_sample: Annotated[
+        bool,
+        typer.Option(
+            "--manual-sample",
+            help="Generated content: only the B.2.2 人工抽检 sample (drawn apart from the "
+            "keyword and classifier samples).",
+        ),
+    ] = False,
 ) -> None:
     """Write answers in the 附件5 shape with 是否合格 blank for reviewers to fill in."""
-    from hegui.evals import export_annex5, read_run
+    from hegui.evals import Method, export_annex5, read_run
     from hegui.kb import load_kb
 
-    n = export_annex5(read_run(run), load_kb(), out, for_review=True, queue_only=queue_only)
+    n = export_annex5(
+        read_run(run),
+        load_kb(),
+        out,
+        for_review=True,
+        queue_only=queue_only,
+        method=Method.MANUAL if manual_sample else None,
+    )
     stderr_console().print(f"wrote {n} answers to {out}")
     warn_formula_cells(out)
 
