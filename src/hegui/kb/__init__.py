@@ -52,12 +52,21 @@ from hegui.kb._models import (
     Threshold,
 )
 from hegui.kb._profile import ServiceProfile, load_profile
+from hegui.kb._scope import (
+    AppliedObligation,
+    EvidenceItem,
+    NotApplicable,
+    ProcedureResult,
+    ScopeReport,
+    scope,
+)
 from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
 
 __all__ = [
     "DEFAULT_EDITION",
     "FACTS",
     "MAPPING_FILE",
+    "AppliedObligation",
     "Aspect",
     "Basis",
     "CategoryMapping",
@@ -66,6 +75,7 @@ __all__ = [
     "Confidence",
     "Deadline",
     "Event",
+    "EvidenceItem",
     "EvidenceKind",
     "FactOrigin",
     "FactSpec",
@@ -77,16 +87,19 @@ __all__ = [
     "LeftOutRow",
     "MappingEntry",
     "MappingRef",
+    "NotApplicable",
     "Obligation",
     "ObligationKind",
     "Outcome",
     "Procedure",
+    "ProcedureResult",
     "Requirement",
     "Resolution",
     "Risk",
     "RiskCategory",
     "RiskSet",
     "Role",
+    "ScopeReport",
     "ServiceFacts",
     "ServiceProfile",
     "Suggestion",
@@ -101,5 +114,6 @@ __all__ = [
     "load_mapping",
     "load_profile",
     "render_suggestions",
+    "scope",
     "suggest_mapping",
 ]
