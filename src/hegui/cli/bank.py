@@ -19,6 +19,7 @@ from hegui.cli._output import (
     to_json,
     warn_formula_cells,
 )
+from hegui.cli._workspace import WorkspaceOpt, evidence_store
 from hegui.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
 
 EvidenceOpt = Annotated[
     Path | None,
-    typer.Option("--evidence", help="Directory for the Evidence JSON (default: ./evidence)."),
+    typer.Option(
+        "--evidence",
+        help="Directory for the Evidence JSON (default: the workspace's store, else ./evidence).",
+    ),
 ]
 NoEvidenceOpt = Annotated[bool, typer.Option("--no-evidence", help="Do not write Evidence.")]
 MapOpt = Annotated[
@@ -159,6 +163,7 @@ def bank_check(
     mapping: MapOpt = None,
     evidence: EvidenceOpt = None,
     no_evidence: NoEvidenceOpt = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Sizes, coverage, duplicates and age of a bank against the kb thresholds; writes Evidence.
 
@@ -172,7 +177,6 @@ def bank_check(
     """
     from hegui.errors import InputError
     from hegui.evals import bank_evidence, check_bank, load_banks
-    from hegui.evidence import DirectoryStore
     from hegui.kb import load_kb
 
     kb = load_kb()
@@ -192,9 +196,10 @@ def bank_check(
     else:
         _render(check, lang)
     if not no_evidence:
-        store = DirectoryStore(evidence or Path("evidence"))
-        path = store.path_of(store.add(bank_evidence(check, bank, kb)))
-        stderr_console().print(f"evidence: {path}", markup=False)
+        store = evidence_store(workspace, evidence)
+        written = store.add(bank_evidence(check, bank, kb))
+        where = getattr(store, "path_of", lambda i: i)(written)
+        stderr_console().print(f"evidence: {where}", markup=False)
     if check.result.value == "fail" or (strict and check.result.value != "pass"):
         raise typer.Exit(ExitCode.FOUND)
 

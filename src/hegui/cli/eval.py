@@ -10,6 +10,7 @@ import typer
 
 from hegui.cli._eval_setup import ConsoleEvents, judge_specs, parse_headers, summary_line
 from hegui.cli._output import Lang, emit, stderr_console, to_json, warn_formula_cells
+from hegui.cli._workspace import WorkspaceOpt, evidence_store
 from hegui.errors import ExitCode
 
 
@@ -238,12 +239,17 @@ def eval_report(
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Report language.")] = Lang.ZH,
     evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="Evidence directory (default: ./evidence).")
+        Path | None,
+        typer.Option(
+            "--evidence",
+            help="Evidence directory (default: the workspace's store, else ./evidence).",
+        ),
     ] = None,
     no_evidence: Annotated[bool, typer.Option("--no-evidence")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 unless the overall result is pass.")
     ] = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Metrics against the thresholds as Markdown, HTML, JSON or the 附件5 XLSX; writes Evidence.
 
@@ -263,7 +269,7 @@ def eval_report(
         render_markdown,
         write_report_xlsx,
     )
-    from hegui.evidence import DirectoryStore, write_atomic
+    from hegui.evidence import write_atomic
     from hegui.kb import load_kb
 
     kb = load_kb()
@@ -289,10 +295,11 @@ def eval_report(
         write_report_xlsx(state, kb, report, out, language)
         stderr_console().print(f"wrote {out}", markup=False)
     if not no_evidence:
-        store = DirectoryStore(evidence or Path("evidence"))
+        store = evidence_store(workspace, evidence)
         evidence_id, added = record_run_evidence(store, state, report, metrics, kb)
         note = "" if added else " (already recorded for this run)"
-        stderr_console().print(f"evidence: {store.path_of(evidence_id)}{note}", markup=False)
+        where = getattr(store, "path_of", lambda i: i)(evidence_id)
+        stderr_console().print(f"evidence: {where}{note}", markup=False)
     result = str(report["result"])
     if result == "fail" or (strict and result != "pass"):
         raise typer.Exit(ExitCode.FOUND)
