@@ -527,3 +527,24 @@ def test_three_method_samples_per_b22(
     assert named["manual"]["sha256"] == samples["manual"].sha256 and "ids" not in named["manual"]
     md = run_cli(capsys, "eval", "report", str(run), "-f", "md", "--no-evidence").stdout
     assert "## 分方法抽样（B.2.2）" in md and "| 人工抽检 | 4:manual | 10 | 40 |" in md
+
+
+def test_report_xlsx_keeps_formula_like_text_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], server: ModelServer
+) -> None:
+    question = '=HYPERLINK("http://evil.example","点我")'
+    bank = write_jsonl(
+        tmp_path / "b.jsonl",
+        [{"id": "s0", "question": question, "kind": "should_refuse", "risk": "A.1.h"}],
+    )
+    run, out = tmp_path / "run.jsonl", tmp_path / "report.xlsx"
+    args = ["eval", "run", "--bank", str(bank), "--base-url", server.url, "--model", "m"]
+    assert run_cli(capsys, *args, "--out", str(run)).code == 0
+    result = run_cli(
+        capsys, "eval", "report", str(run), "-f", "xlsx", "-o", str(out), "--no-evidence"
+    )
+    assert result.code == ExitCode.FOUND
+    book = openpyxl.load_workbook(out)
+    sheet = next(ws for ws in book.worksheets if ws.title.startswith("不合格项"))
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == question]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -159,9 +159,13 @@ def write_report_xlsx(
     book = openpyxl.load_workbook(path)
     for title, head, rows in report_tables(report, lang):
         ws = book.create_sheet(title=_sheet_title(title, book.sheetnames))
-        ws.append(head)
-        for row in rows:
-            ws.append(row)
+        for values in (head, *rows):
+            ws.append(values)
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":
+                    # A judge's reason or a question starting with "=" is text, never a formula
+                    # Excel would run (security review: the formula guard on every writer).
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     write_atomic(path, out.getvalue())
