@@ -55,12 +55,23 @@ from hegui.kb._profile import ServiceProfile, load_profile
 from hegui.kb._scope import (
     AppliedObligation,
     EvidenceItem,
+    FactRow,
     NotApplicable,
     ProcedureResult,
     ScopeReport,
     scope,
 )
+from hegui.kb._scope_render import (
+    cite_article,
+    cite_basis,
+    fact_value,
+    procedure_verdict,
+    render_html,
+    render_markdown,
+    t,
+)
 from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
+from hegui.kb._vocabulary import Lang, describe_atom, fact_label, label
 
 __all__ = [
     "DEFAULT_EDITION",
@@ -78,12 +89,14 @@ __all__ = [
     "EvidenceItem",
     "EvidenceKind",
     "FactOrigin",
+    "FactRow",
     "FactSpec",
     "FactType",
     "Freshness",
     "ImportReport",
     "Instrument",
     "KnowledgeBase",
+    "Lang",
     "LeftOutRow",
     "MappingEntry",
     "MappingRef",
@@ -106,14 +119,24 @@ __all__ = [
     "Threshold",
     "Trigger",
     "canonical_name",
+    "cite_article",
+    "cite_basis",
     "collect_categories",
     "compile_trigger",
     "derive_facts",
+    "describe_atom",
+    "fact_label",
+    "fact_value",
     "find_mapping",
+    "label",
     "load_kb",
     "load_mapping",
     "load_profile",
+    "procedure_verdict",
+    "render_html",
+    "render_markdown",
     "render_suggestions",
     "scope",
     "suggest_mapping",
+    "t",
 ]
