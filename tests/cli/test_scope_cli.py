@@ -70,3 +70,20 @@ def test_table_summarises_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "beian.cac.gov.cn" in result.stdout  # where to file, in the table too
     en = run_cli(capsys, "scope", CHATBOT, "--lang", "en")
     assert "12 procedures required" in en.stdout and "Where to file" in en.stdout
+
+
+def test_since_lists_what_changed_for_the_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "scope", CHATBOT, "--since", "2026.11.29", "-f", "json")
+    assert result.code == 0
+    items = {(i["kind"], i["id"], i["change"]) for i in json.loads(result.stdout)["items"]}
+    assert ("obligation", "ANTH-crisis", "removed") in items
+    table = run_cli(capsys, "scope", CHATBOT, "--since", "2026.11.29")
+    assert table.code == 0 and "删除义务" in table.stdout and "更正 E1" in table.stdout
+    md = run_cli(capsys, "scope", CHATBOT, "--since", "2026.11.29", "-f", "md", "--lang", "en")
+    assert "**removed obligation ANTH-crisis**" in md.stdout
+
+
+def test_since_an_unknown_version_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "scope", CHATBOT, "--since", "2025.01.01")
+    assert result.code == 2
+    assert "known versions: 2026.11.29" in result.stderr

@@ -10,6 +10,24 @@ Example:
     (31, 17)
 """
 
+from hegui.kb._changes import (
+    Change,
+    ChangeItem,
+    ChangeReason,
+    KbDiff,
+    Release,
+    ScopeDiff,
+    kb_diff,
+    known_versions,
+    load_changelog,
+    scope_since,
+)
+from hegui.kb._changes_render import (
+    change_label,
+    change_reason,
+    field_label,
+    render_changes_markdown,
+)
 from hegui.kb._facts import FACTS, FactOrigin, ServiceFacts, derive_facts
 from hegui.kb._loader import DEFAULT_EDITION, KnowledgeBase, load_kb
 from hegui.kb._models import (
@@ -60,6 +78,9 @@ __all__ = [
     "AppliedObligation",
     "Aspect",
     "Basis",
+    "Change",
+    "ChangeItem",
+    "ChangeReason",
     "Comparison",
     "Confidence",
     "Deadline",
@@ -72,6 +93,7 @@ __all__ = [
     "FactType",
     "Freshness",
     "Instrument",
+    "KbDiff",
     "KnowledgeBase",
     "Lang",
     "NotApplicable",
@@ -80,16 +102,20 @@ __all__ = [
     "Outcome",
     "Procedure",
     "ProcedureResult",
+    "Release",
     "Requirement",
     "Risk",
     "RiskCategory",
     "RiskSet",
     "Role",
+    "ScopeDiff",
     "ScopeReport",
     "ServiceFacts",
     "ServiceProfile",
     "Threshold",
     "Trigger",
+    "change_label",
+    "change_reason",
     "cite_article",
     "cite_basis",
     "compile_trigger",
@@ -97,12 +123,18 @@ __all__ = [
     "describe_atom",
     "fact_label",
     "fact_value",
+    "field_label",
+    "kb_diff",
+    "known_versions",
     "label",
+    "load_changelog",
     "load_kb",
     "load_profile",
     "procedure_verdict",
+    "render_changes_markdown",
     "render_html",
     "render_markdown",
     "scope",
+    "scope_since",
     "t",
 ]
