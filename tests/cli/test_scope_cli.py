@@ -87,3 +87,22 @@ def test_since_an_unknown_version_is_bad_input(capsys: pytest.CaptureFixture[str
     result = run_cli(capsys, "scope", CHATBOT, "--since", "2025.01.01")
     assert result.code == 2
     assert "known versions: 2026.11.29" in result.stderr
+
+
+def test_plan_dates_and_bad_launch(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    table = run_cli(capsys, "plan", CHATBOT, "--launch", "2099-03-01")
+    assert table.code == 0 and "生成式人工智能服务备案" in table.stdout
+    data = json.loads(
+        run_cli(capsys, "plan", CHATBOT, "--launch", "2099-03-01", "-f", "json").stdout
+    )
+    assert data["launch"] == "2099-03-01" and data["steps"] and data["recurring"]
+    ics = tmp_path / "plan.ics"
+    assert (
+        run_cli(capsys, "plan", CHATBOT, "--launch", "2099-03-01", "-f", "ics", "-o", str(ics)).code
+        == 0
+    )
+    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    for bad, says in [("2099-13-01", "YYYY-MM-DD"), ("next week", "YYYY-MM-DD"),
+                      ("2001-01-01", "in the past"), ("", "--launch is required")]:  # fmt: skip
+        result = run_cli(capsys, "plan", CHATBOT, "--launch", bad)
+        assert result.code == 2 and says in result.stderr, bad

@@ -85,6 +85,10 @@ CHATBOT_CHANGES = {
     ("procedure", "children_pi", "added"),  # minors raise the under-14 duties
     ("obligation", "MINCLS-algo", "added"),  # new instrument
     ("procedure", "training_data_assessment", "added"),  # new instrument GB/T 45652
+    # labeling procedures dated "before content is provided" for the plan (point 5)
+    ("procedure", "label_text", "changed"),
+    ("procedure", "label_image", "changed"),
+    ("procedure", "label_exports", "changed"),
 }
 
 

@@ -155,5 +155,8 @@ def report_json(report: ScopeReport) -> dict[str, object]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``hegui scope`` to the root app."""
+    """Add ``hegui scope`` and ``hegui plan`` (its dated form) to the root app."""
+    from hegui.cli.plan import register as register_plan
+
     app.command("scope")(scope_command)
+    register_plan(app)
