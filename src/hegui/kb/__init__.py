@@ -54,6 +54,7 @@ from hegui.kb._models import (
 from hegui.kb._plan import Plan, PlanStep, Recurring, china_today, plan, shift_date
 from hegui.kb._plan_render import every_text, render_plan_ics, render_plan_markdown, step_dates
 from hegui.kb._profile import ServiceProfile, load_profile
+from hegui.kb._questions import GROUPS, Question, ask_if_holds, check_answer, questions
 from hegui.kb._scope import (
     AppliedObligation,
     EvidenceItem,
@@ -72,12 +73,15 @@ from hegui.kb._scope_render import (
     render_markdown,
     t,
 )
+from hegui.kb._starter import PLACEHOLDER_NAME, render_starter, starter_answers
 from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
 from hegui.kb._vocabulary import Lang, describe_atom, fact_label, label
 
 __all__ = [
     "DEFAULT_EDITION",
     "FACTS",
+    "GROUPS",
+    "PLACEHOLDER_NAME",
     "AppliedObligation",
     "Aspect",
     "Basis",
@@ -108,6 +112,7 @@ __all__ = [
     "PlanStep",
     "Procedure",
     "ProcedureResult",
+    "Question",
     "Recurring",
     "Release",
     "Requirement",
@@ -121,8 +126,10 @@ __all__ = [
     "ServiceProfile",
     "Threshold",
     "Trigger",
+    "ask_if_holds",
     "change_label",
     "change_reason",
+    "check_answer",
     "china_today",
     "cite_article",
     "cite_basis",
@@ -141,14 +148,17 @@ __all__ = [
     "load_profile",
     "plan",
     "procedure_verdict",
+    "questions",
     "render_changes_markdown",
     "render_html",
     "render_markdown",
     "render_plan_ics",
     "render_plan_markdown",
+    "render_starter",
     "scope",
     "scope_since",
     "shift_date",
+    "starter_answers",
     "step_dates",
     "t",
 ]
