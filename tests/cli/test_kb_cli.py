@@ -45,3 +45,16 @@ def test_show_unknown_id_suggests(capsys: pytest.CaptureFixture[str]) -> None:
 def test_search_finds_chinese_text(capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(run_cli(capsys, "kb", "search", "恐怖主义", "-f", "json").stdout)
     assert "A.1.d" in {r["id"] for r in rows}
+
+
+def test_diff_between_releases_gives_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "kb", "diff", "2026.11.29", "-f", "json")
+    assert result.code == 0
+    items = {i["id"]: i for i in json.loads(result.stdout)["items"]}
+    assert items["XB-SCC"]["change"] == "removed" and items["SCC-07"]["change"] == "added"
+    assert {r["ref"] for r in items["SCC-07"]["reasons"]} == {"E7"}
+    assert items["FR"]["reasons"][0]["reason"] == "new_instrument"
+    bad = run_cli(capsys, "kb", "diff", "2020.01.01")
+    assert bad.code == 2 and "known versions" in bad.stderr
+    versions = run_cli(capsys, "kb", "versions")
+    assert "2026.11.29" in versions.stdout

@@ -28,7 +28,8 @@ def test_init_from_flags_writes_a_profile_that_loads(
     profile = load_profile(path)
     assert profile.provider.name == "测试公司"
     assert [m.value for m in profile.service.modalities] == ["text", "image"]
-    assert "# hegui service profile" in path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "hegui service profile" in text and "# === 个人信息 / Personal information ===" in text
     facts = json.loads(run_cli(capsys, "profile", "validate", str(path), "-f", "json").stdout)
     poa = next(f for f in facts["facts"] if f["fact"] == "poa")
     assert poa["value"] is True and poa["origin"] == "derived"
@@ -44,6 +45,33 @@ def test_init_never_overwrites_without_force(
     assert path.read_text() == "mine\n"
     assert run_cli(capsys, "init", str(path), "--no-interactive", "--force").code == 0
     assert (tmp_path / "hegui.yaml.bak").read_text() == "mine\n"
+
+
+def test_init_without_a_name_writes_a_placeholder_that_fails_validation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Walkthrough finding 6: the unedited template used to validate and scope.
+    path = tmp_path / "hegui.yaml"
+    written = run_cli(capsys, "init", str(path), "--no-interactive")
+    assert written.code == 0 and "placeholder" in written.stderr
+    result = run_cli(capsys, "profile", "validate", str(path))
+    assert result.code == 2
+    assert "provider.name" in result.stderr and "placeholder" in result.stderr
+    assert run_cli(capsys, "scope", str(path)).code == 2
+
+
+def test_non_interactive_init_writes_the_file_the_wizard_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from hegui.kb import render_starter, starter_answers
+
+    path = tmp_path / "hegui.yaml"
+    written = run_cli(capsys, "init", str(path), "--no-interactive", "--provider", "测试公司")
+    assert written.code == 0
+    # The wizard with every default accepted asks no judgement for this service.
+    assert path.read_text(encoding="utf-8") == render_starter(
+        starter_answers({"provider.name": "测试公司"})
+    )
     load_profile(path)
 
 

@@ -70,3 +70,39 @@ def test_table_summarises_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "beian.cac.gov.cn" in result.stdout  # where to file, in the table too
     en = run_cli(capsys, "scope", CHATBOT, "--lang", "en")
     assert "12 procedures required" in en.stdout and "Where to file" in en.stdout
+
+
+def test_since_lists_what_changed_for_the_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "scope", CHATBOT, "--since", "2026.11.29", "-f", "json")
+    assert result.code == 0
+    items = {(i["kind"], i["id"], i["change"]) for i in json.loads(result.stdout)["items"]}
+    assert ("obligation", "ANTH-crisis", "removed") in items
+    table = run_cli(capsys, "scope", CHATBOT, "--since", "2026.11.29")
+    assert table.code == 0 and "删除义务" in table.stdout and "更正 E1" in table.stdout
+    md = run_cli(capsys, "scope", CHATBOT, "--since", "2026.11.29", "-f", "md", "--lang", "en")
+    assert "**removed obligation ANTH-crisis**" in md.stdout
+
+
+def test_since_an_unknown_version_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "scope", CHATBOT, "--since", "2025.01.01")
+    assert result.code == 2
+    assert "known versions: 2026.11.29" in result.stderr
+
+
+def test_plan_dates_and_bad_launch(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    table = run_cli(capsys, "plan", CHATBOT, "--launch", "2099-03-01")
+    assert table.code == 0 and "生成式人工智能服务备案" in table.stdout
+    data = json.loads(
+        run_cli(capsys, "plan", CHATBOT, "--launch", "2099-03-01", "-f", "json").stdout
+    )
+    assert data["launch"] == "2099-03-01" and data["steps"] and data["recurring"]
+    ics = tmp_path / "plan.ics"
+    assert (
+        run_cli(capsys, "plan", CHATBOT, "--launch", "2099-03-01", "-f", "ics", "-o", str(ics)).code
+        == 0
+    )
+    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    for bad, says in [("2099-13-01", "YYYY-MM-DD"), ("next week", "YYYY-MM-DD"),
+                      ("2001-01-01", "in the past"), ("", "--launch is required")]:  # fmt: skip
+        result = run_cli(capsys, "plan", CHATBOT, "--launch", bad)
+        assert result.code == 2 and says in result.stderr, bad

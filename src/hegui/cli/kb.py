@@ -160,6 +160,46 @@ def kb_search(
         _render_table(f"{len(rows)} records match {text!r}", ["id", "type", "text"], rows)
 
 
+class DiffFormat(StrEnum):
+    """Output formats of ``hegui kb diff``."""
+
+    TABLE = "table"
+    JSON = "json"
+    MD = "md"
+
+
+def kb_diff_command(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="Earlier release, e.g. 2026.11.29.")],
+    new: Annotated[
+        str | None,
+        typer.Argument(metavar="NEW", help="Later release (default: the current one)."),
+    ] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DiffFormat.TABLE
+    ),
+    lang: LangOpt = Lang.ZH,
+) -> None:
+    """Instruments, obligations and procedures added, removed or changed between two releases.
+
+    Each difference carries the reason recorded in the release's changelog (correction, new
+    instrument, new fact) and its reference (e.g. the audit item E3). Earlier releases ship as
+    snapshots; `hegui kb versions` lists them. Exit codes: 0 listed; 2 unknown version.
+    """
+    from hegui.cli._changes import show_changes
+    from hegui.kb import kb_diff, load_kb
+
+    show_changes(kb_diff(old, new or load_kb().data_version), fmt.value, lang)
+
+
+def kb_versions() -> None:
+    """Knowledge-base releases hegui knows: shipped snapshots and the current one."""
+    from hegui.kb import known_versions, load_changelog
+
+    summaries = {r.version: r.summary_zh for r in load_changelog()}
+    for version in known_versions():
+        stdout_console().print(f"{version}  {summaries.get(version, '')}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``hegui kb`` to the root app."""
     group = typer.Typer(
@@ -169,4 +209,6 @@ def register(app: typer.Typer) -> None:
     group.command("list")(kb_list)
     group.command("show")(kb_show)
     group.command("search")(kb_search)
+    group.command("diff")(kb_diff_command)
+    group.command("versions")(kb_versions)
     app.add_typer(group, name="kb")

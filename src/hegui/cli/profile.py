@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hegui.cli._output import Format, emit, stderr_console, stdout_console, to_json
 
 if TYPE_CHECKING:
-    from hegui.kb._starter import StarterAnswers
+    from hegui.kb import Question
 
 
 def schema_command() -> None:
@@ -62,78 +62,86 @@ def validate_command(
     stdout_console().print(table)
 
 
-def _ask(answers: StarterAnswers) -> StarterAnswers:
-    import dataclasses
+def _ask(answers: dict[str, object]) -> tuple[dict[str, object], frozenset[str]]:
+    """Ask every question that applies, in groups, each with its legal reason and default.
 
+    Each answer is checked with the profile's own validation, so a bad value is refused with the
+    message ``hegui profile validate`` would give. Returns the answers and the paths asked.
+    """
     import questionary
 
-    from hegui.kb._profile import Feature, Modality, ModelSource, ProfileRole
+    from hegui.kb import GROUPS, ask_if_holds, check_answer, questions
 
-    def need(value: object) -> object:
-        if value is None:  # questionary returns None when the user presses Ctrl-C
-            raise typer.Exit(130)
-        return value
+    console = stderr_console()
+    asked: set[str] = set()
+    group = None
+    for q in questions():
+        so_far = {p: answers[p] for p in asked}
+        if not ask_if_holds(q, so_far):
+            continue
+        if q.group != group:
+            group = q.group
+            zh, en = GROUPS[group]
+            console.print(f"\n[bold]{zh} / {en}[/]")
+        console.print(f"[dim]{q.why_zh}[/]")
+        value = _prompt(questionary, q, answers.get(q.path, q.default), so_far)
+        problem = check_answer(q, so_far, value)
+        if problem:  # choices and confirmations cannot be refused while they are typed
+            raise typer.BadParameter(problem, param_hint=q.path)
+        answers[q.path] = value
+        asked.add(q.path)
+    return answers, frozenset(asked)
 
-    name = need(questionary.text("Provider's legal name (公司全称):").ask())
-    uscc = need(
-        questionary.text(
-            "Unified social credit code (统一社会信用代码, empty to skip):",
-            validate=_uscc_ok,
-        ).ask()
-    )
-    service = need(questionary.text("Service name (服务名称):").ask())
-    public = need(questionary.confirm("Offered to the public in mainland China?").ask())
-    research = (
-        False if public else need(questionary.confirm("Research and development only?").ask())
-    )
-    roles = need(
-        questionary.checkbox(
-            "Roles",
-            choices=[
-                questionary.Choice(r.value, checked=r is ProfileRole.PROVIDER) for r in ProfileRole
-            ],
-        ).ask()
-    )
-    genai = need(questionary.confirm("Does it generate content with AI models?").ask())
-    modalities: object = []
-    source: object = None
-    if genai:
-        modalities = need(
-            questionary.checkbox("Generated content", choices=[m.value for m in Modality]).ask()
+
+def _prompt(questionary: Any, q: Question, default: object, so_far: dict[str, object]) -> object:
+    from hegui.kb import label
+
+    message = f"{q.prompt_zh} ({q.prompt_en})"
+    table = q.path.rsplit(".", 1)[-1]
+
+    def title(value: str) -> str:
+        shown = label(table, value, "zh")
+        return value if shown == value else f"{shown} ({value})"
+
+    def valid(text: str) -> bool | str:
+        return _valid_text(q, text, so_far)
+
+    if q.kind == "bool":
+        return _need(questionary.confirm(message, default=bool(default)).ask())
+    if q.kind in {"text", "int"}:
+        shown = "" if default is None else str(default)
+        return _typed(
+            q.kind, str(_need(questionary.text(message, default=shown, validate=valid).ask()))
         )
-        source = need(
-            questionary.select(
-                "Where does the model come from?", choices=[m.value for m in ModelSource]
-            ).ask()
-        )
-    features = need(questionary.checkbox("Features", choices=[f.value for f in Feature]).ask())
-    pi = need(questionary.confirm("Does it process personal information?").ask())
-    return dataclasses.replace(
-        answers,
-        provider_name=str(name),
-        uscc=str(uscc) or None,
-        service_name=str(service),
-        public_in_prc=bool(public),
-        research_only=bool(research),
-        roles=tuple(ProfileRole(r) for r in roles),  # type: ignore[attr-defined]
-        genai=bool(genai),
-        modalities=tuple(Modality(m) for m in modalities),  # type: ignore[attr-defined]
-        model_source=ModelSource(str(source)) if source else None,
-        features=tuple(Feature(f) for f in features),  # type: ignore[attr-defined]
-        processes_pi=bool(pi),
-    )
+    if q.kind == "choice":
+        choices = [questionary.Choice(title(v), value=v) for v in q.choices]
+        return _need(questionary.select(message, choices=choices, default=default).ask())
+    chosen = set(default) if isinstance(default, tuple | list) else set()
+    choices = [questionary.Choice(title(v), value=v, checked=v in chosen) for v in q.choices]
+    return tuple(_need(questionary.checkbox(message, choices=choices).ask()))
 
 
-def _uscc_ok(text: str) -> bool | str:
-    if not text.strip():
-        return True
-    from hegui.kb._profile import Provider
+def _need(value: Any) -> Any:
+    if value is None:  # questionary returns None when the user presses Ctrl-C
+        raise typer.Exit(130)
+    return value
 
-    try:
-        Provider(name="x", uscc=text)
-    except ValueError as exc:
-        return str(exc).splitlines()[-1].strip()
-    return True
+
+def _typed(kind: str, text: str) -> object:
+    text = text.strip()
+    if kind == "int":
+        digits = text.replace(",", "")
+        return int(digits) if digits.isdigit() else text
+    return text or None
+
+
+def _valid_text(q: Question, text: str, answers: dict[str, object]) -> bool | str:
+    from hegui.kb import check_answer
+
+    value = _typed(q.kind, text)
+    if q.path == "provider.name" and not value:
+        return "required: write the legal name as registered (营业执照上的名称)"
+    return check_answer(q, answers, value) or True
 
 
 def init_command(
@@ -165,76 +173,68 @@ def init_command(
         bool, typer.Option(help="Replace an existing file (the old one is kept as .bak).")
     ] = False,
 ) -> None:
-    """Write a commented starter hegui.yaml, from prompts or from options.
+    """Write a commented hegui.yaml: ask every fact the scope rules read, or take options.
 
-    The file is validated before it is written, so what `init` writes always loads.
+    Interactive (the default in a terminal): questions grouped by subject, each with its legal
+    reason and a default, every answer checked as `hegui profile validate` checks it. With
+    --no-interactive the same commented file is written from the options and the defaults;
+    without --provider its name is a placeholder that does not validate until you replace it.
+
+    Exit codes: 0 written; 2 bad option or existing file (use --force); 130 interrupted.
     """
-    import dataclasses
-
-    from hegui._yaml import parse_yaml
-    from hegui.errors import ConfigError, InputError
+    from hegui.errors import InputError
     from hegui.evidence import write_atomic
-    from hegui.kb._profile import parse_profile
-    from hegui.kb._starter import StarterAnswers, render_starter
+    from hegui.kb import PLACEHOLDER_NAME, check_answer, questions, render_starter, starter_answers
 
     if path.exists() and not force:
         raise InputError(f"{path} already exists; pass --force to replace it (kept as .bak)")
     answer_flags = any(x is not None for x in (provider, uscc, service, modality, feature, role))
     if interactive is None:
         interactive = sys.stdin.isatty() and not answer_flags
-    answers = StarterAnswers()
     if interactive:
-        answers = _ask(answers)
+        answers, asked = _ask(starter_answers({"provider.name": ""}))
     else:
-        from pydantic import TypeAdapter, ValidationError
-
-        from hegui.kb._profile import Service
-
-        try:
-            partial = TypeAdapter(Service).validate_python(
-                {
-                    "public_in_prc": public,
-                    "research_only": research_only,
-                    "genai": genai,
-                    "roles": role or ["provider"],
-                    "modalities": modality if modality is not None else (["text"] if genai else []),
-                    "model_source": model_source
-                    or (answers.model_source.value if genai and answers.model_source else None),
-                    "features": feature if feature is not None else (["chat"] if genai else []),
-                }
-            )
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            option = _OPTION_OF.get(str(first["loc"][0]), str(first["loc"][0]))
-            raise InputError(f"--{option}: {first['msg']}") from None
-        answers = dataclasses.replace(
-            answers,
-            provider_name=provider or answers.provider_name,
-            uscc=uscc,
-            service_name=service or answers.service_name,
-            public_in_prc=partial.public_in_prc,
-            research_only=partial.research_only,
-            roles=partial.roles,
-            genai=partial.genai,
-            modalities=partial.modalities,
-            model_source=partial.model_source if partial.genai else None,
-            features=partial.features,
-        )
-    text = render_starter(answers)
-    try:
-        parse_profile(parse_yaml(text, path))
-    except ConfigError as exc:
-        issue = exc.issues[0]
-        leaf = (issue.field or "").rsplit(".", 1)[-1]
-        raise InputError(f"--{_OPTION_OF.get(leaf, leaf)}: {issue.problem}") from None
+        given: dict[str, object] = {
+            "service.public_in_prc": public,
+            "service.research_only": research_only,
+            "service.genai": genai,
+        }
+        for key, value in [
+            ("provider.name", provider),
+            ("provider.uscc", uscc),
+            ("service.name", service),
+            ("service.modalities", tuple(modality) if modality is not None else None),
+            ("service.model_source", model_source),
+            ("service.features", tuple(feature) if feature is not None else None),
+            ("service.roles", tuple(role) if role is not None else None),
+        ]:
+            if value is not None:
+                given[key] = value
+        if not genai:
+            given.setdefault("service.modalities", ())
+            given.setdefault("service.features", ())
+            given["service.model_source"] = None
+        answers, asked = starter_answers(given), frozenset()
+        by_path = {q.path: q for q in questions()}
+        for key in given:
+            problem = check_answer(by_path[key], answers, answers[key])
+            if problem:
+                raise InputError(f"--{_OPTION_OF.get(key.rsplit('.', 1)[-1], key)}: {problem}")
+    text = render_starter(answers, asked)
     if path.exists():
         backup = path.with_name(path.name + ".bak")
         write_atomic(backup, path.read_bytes())
         stderr_console().print(f"kept the previous file as {backup}")
     write_atomic(path, text.encode("utf-8"))
-    stderr_console().print(
-        f"wrote {path}; edit it, then run: hegui profile validate {path} && hegui scope {path}"
-    )
+    console = stderr_console()
+    console.print(f"wrote {path}")
+    if answers.get("provider.name") == PLACEHOLDER_NAME:
+        console.print(
+            f"[yellow]provider.name is the placeholder {PLACEHOLDER_NAME}[/]: replace it with the "
+            f"legal name as registered; until then `hegui profile validate {path}` refuses it"
+        )
+    else:
+        console.print(f"next: hegui profile validate {path} && hegui scope {path}")
 
 
 _OPTION_OF = {
@@ -244,6 +244,9 @@ _OPTION_OF = {
     "model_source": "model-source",
     "uscc": "uscc",
     "name": "provider",
+    "public_in_prc": "public",
+    "research_only": "research-only",
+    "genai": "genai",
 }
 
 

@@ -99,16 +99,37 @@ def scope_command(
     lang: Annotated[Lang, typer.Option("--lang", help="Report language (md, html, table).")] = (
         Lang.ZH
     ),
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="VERSION",
+            help="List only what changed for this profile since knowledge-base release VERSION "
+            "(e.g. 2026.11.29): obligations and procedures added, removed or changed, with why.",
+        ),
+    ] = None,
 ) -> None:
     """Scope a service: applicable obligations, procedures owed, and the evidence checklist.
 
     Reads a service profile (see `hegui init` and `hegui profile schema`) and lists the
     obligations that apply with the facts that triggered them and the confidence of each legal
     fact, the instruments that do not apply and why, the filings and assessments owed with their
-    legal basis and deadline, and the evidence each needs.
-    """
-    from hegui.kb import load_profile, scope
+    legal basis, deadline and where to file, and the evidence each needs.
 
+    Exit codes: 0 report written; 2 bad input (profile, option, unknown --since version: the
+    message lists the known versions); 4 internal error.
+    """
+    from hegui.kb import load_profile, scope, scope_since
+
+    if since is not None:
+        from hegui.cli._changes import show_changes
+
+        if fmt is ScopeFormat.HTML:
+            from hegui.errors import InputError
+
+            raise InputError("--since prints a table, json or md; not html")
+        show_changes(scope_since(load_profile(profile), since), fmt.value, lang, out)
+        return
     report = scope(load_profile(profile))
     if fmt is ScopeFormat.JSON:
         emit(to_json(report_json(report)), out)
@@ -134,5 +155,8 @@ def report_json(report: ScopeReport) -> dict[str, object]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``hegui scope`` to the root app."""
+    """Add ``hegui scope`` and ``hegui plan`` (its dated form) to the root app."""
+    from hegui.cli.plan import register as register_plan
+
     app.command("scope")(scope_command)
+    register_plan(app)

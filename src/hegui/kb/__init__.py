@@ -10,6 +10,24 @@ Example:
     (31, 17)
 """
 
+from hegui.kb._changes import (
+    Change,
+    ChangeItem,
+    ChangeReason,
+    KbDiff,
+    Release,
+    ScopeDiff,
+    kb_diff,
+    known_versions,
+    load_changelog,
+    scope_since,
+)
+from hegui.kb._changes_render import (
+    change_label,
+    change_reason,
+    field_label,
+    render_changes_markdown,
+)
 from hegui.kb._facts import FACTS, FactOrigin, ServiceFacts, derive_facts
 from hegui.kb._loader import DEFAULT_EDITION, KnowledgeBase, load_kb
 from hegui.kb._map_suggest import (
@@ -37,6 +55,7 @@ from hegui.kb._models import (
     Comparison,
     Confidence,
     Deadline,
+    DeadlineUnit,
     Event,
     EvidenceKind,
     Freshness,
@@ -51,7 +70,10 @@ from hegui.kb._models import (
     Role,
     Threshold,
 )
+from hegui.kb._plan import Plan, PlanStep, Recurring, china_today, plan, shift_date
+from hegui.kb._plan_render import every_text, render_plan_ics, render_plan_markdown, step_dates
 from hegui.kb._profile import ServiceProfile, load_profile
+from hegui.kb._questions import GROUPS, Question, ask_if_holds, check_answer, questions
 from hegui.kb._scope import (
     AppliedObligation,
     EvidenceItem,
@@ -70,21 +92,28 @@ from hegui.kb._scope_render import (
     render_markdown,
     t,
 )
+from hegui.kb._starter import PLACEHOLDER_NAME, render_starter, starter_answers
 from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
 from hegui.kb._vocabulary import Lang, describe_atom, fact_label, label
 
 __all__ = [
     "DEFAULT_EDITION",
     "FACTS",
+    "GROUPS",
     "MAPPING_FILE",
+    "PLACEHOLDER_NAME",
     "AppliedObligation",
     "Aspect",
     "Basis",
     "CategoryMapping",
     "CategoryResolver",
+    "Change",
+    "ChangeItem",
+    "ChangeReason",
     "Comparison",
     "Confidence",
     "Deadline",
+    "DeadlineUnit",
     "Event",
     "EvidenceItem",
     "EvidenceKind",
@@ -95,6 +124,7 @@ __all__ = [
     "Freshness",
     "ImportReport",
     "Instrument",
+    "KbDiff",
     "KnowledgeBase",
     "Lang",
     "LeftOutRow",
@@ -104,39 +134,65 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "Outcome",
+    "Plan",
+    "PlanStep",
     "Procedure",
     "ProcedureResult",
+    "Question",
+    "Recurring",
+    "Release",
     "Requirement",
     "Resolution",
     "Risk",
     "RiskCategory",
     "RiskSet",
     "Role",
+    "ScopeDiff",
     "ScopeReport",
     "ServiceFacts",
     "ServiceProfile",
     "Suggestion",
     "Threshold",
     "Trigger",
+    "ask_if_holds",
     "canonical_name",
+    "change_label",
+    "change_reason",
+    "check_answer",
+    "china_today",
     "cite_article",
     "cite_basis",
     "collect_categories",
     "compile_trigger",
     "derive_facts",
     "describe_atom",
+    "every_text",
     "fact_label",
     "fact_value",
+    "field_label",
     "find_mapping",
+    "kb_diff",
+    "known_versions",
     "label",
+    "load_changelog",
     "load_kb",
     "load_mapping",
     "load_profile",
+    "plan",
     "procedure_verdict",
+    "questions",
+    "render_changes_markdown",
     "render_html",
     "render_markdown",
+    "render_plan_ics",
+    "render_plan_markdown",
+    "render_starter",
     "render_suggestions",
     "scope",
+    "scope_since",
+    "shift_date",
+    "starter_answers",
+    "step_dates",
     "suggest_mapping",
     "t",
 ]

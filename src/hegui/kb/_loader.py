@@ -407,6 +407,9 @@ def _load(data_dir: Path | None) -> KnowledgeBase:
         for oid in proc.obligations:
             if oid not in obligations:
                 raise KnowledgeBaseError(f"procedure {proc.id}: unknown obligation {oid!r}")
+        for pre in proc.after:
+            if pre.id not in procedures or pre.id == proc.id:
+                raise KnowledgeBaseError(f"procedure {proc.id}: unknown prerequisite {pre.id!r}")
     _check_evidence_refs(evidence_kinds, obligations, procedures)
     for kind in evidence_kinds.values():
         for fresh in kind.fresh_for:

@@ -204,6 +204,10 @@ class Deadline(_Record):
     practice: Deadline | None = None
     """What practice expects, where it is earlier than the legal limit (the algorithm filing
     number is needed before launch, though the text allows 10 working days after)."""
+    anchor: Literal["launch", "threshold", "event"] = "launch"
+    """What a dated plan counts from: the launch (start of service, going live, the
+    processing); a threshold the profile already meets (counted from launch, earlier if
+    reached later); or another event a plan cannot date (a contract taking effect)."""
 
     @model_validator(mode="after")
     def _period_needs_amount(self) -> Deadline:
@@ -433,6 +437,26 @@ class ProcedureCase(_Record):
     """Overrides the procedure's deadline for this case."""
 
 
+class LeadTime(_Record):
+    """How long a procedure takes before its deadline, where a rule or practice says so."""
+
+    amount: int = Field(gt=0)
+    unit: DeadlineUnit
+    confidence: Confidence
+    note_en: str
+    note_zh: str
+
+
+class Prerequisite(_Record):
+    """A procedure that must be done before another, and why."""
+
+    id: str
+    """The procedure that comes first."""
+    because_en: str
+    because_zh: str
+    confidence: Confidence
+
+
 class Procedure(_Record):
     """A filing, assessment, appointment or labeling duty a service may owe."""
 
@@ -452,6 +476,10 @@ class Procedure(_Record):
     confidence: Confidence
     note_en: str | None = None
     note_zh: str | None = None
+    after: tuple[Prerequisite, ...] = ()
+    """Procedures that must be done first (when the service owes them)."""
+    lead_time: LeadTime | None = None
+    """How long before its deadline to start it."""
 
 
 class Freshness(_Record):
@@ -473,6 +501,9 @@ class Freshness(_Record):
     (``mlps_level == 3``); None: always."""
     note_en: str | None = None
     note_zh: str | None = None
+    runs_from: Literal["launch", "issue"] = "launch"
+    """``issue``: the period runs from the document's own date (an approval valid 3 years), so a
+    plan cannot date it from launch."""
 
     @model_validator(mode="after")
     def _one_source(self) -> Freshness:

@@ -103,6 +103,12 @@ class Provider(_Section):
     name: str = Field(min_length=1)
     """Legal name of the business (Chinese, as registered)."""
     uscc: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_placeholder(cls, value: str) -> str:
+        return _refuse_placeholder(value, "the legal name as registered (营业执照上的名称)")
+
     """Unified social credit code (统一社会信用代码), 18 characters, GB 32100 check character."""
     offshore: bool = False
     """Established outside the PRC while processing PRC residents' personal information."""
@@ -135,6 +141,24 @@ class Provider(_Section):
             ) from None
 
 
+_PLACEHOLDER_WORDS = ("公司全称", "公司名称", "服务名称", "请填写", "todo", "tbd", "xxx",
+                      "your company", "company name")  # fmt: skip
+_BRACKETS = [("（", "）"), ("(", ")"), ("<", ">"), ("[", "]"), ("【", "】"), ("{", "}")]
+
+
+def _refuse_placeholder(value: str, fix: str) -> str:
+    # `hegui init` without answers writes placeholders; a profile that still has one must not
+    # scope (reports and filings would carry "（公司全称）").
+    text = value.strip()
+    lowered = text.casefold()
+    wrapped = any(
+        text.startswith(a) and text.endswith(b) and text.count(a) == 1 for a, b in _BRACKETS
+    )
+    if wrapped or any(word in lowered for word in _PLACEHOLDER_WORDS):
+        raise ValueError(f"{value!r} is a placeholder; write {fix}")
+    return value
+
+
 class Users(_Section):
     """Who uses the service."""
 
@@ -150,6 +174,12 @@ class Service(_Section):
     """The service being scoped."""
 
     name: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_a_placeholder(cls, value: str | None) -> str | None:
+        return None if value is None else _refuse_placeholder(value, "the service's name")
+
     public_in_prc: bool
     """Offered to the public within mainland China (境内公众; GAI Art. 2)."""
     research_only: bool = False

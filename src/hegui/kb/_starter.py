@@ -1,41 +1,34 @@
-"""A commented starter ``hegui.yaml``, filled from answers (flags or prompts)."""
+"""The commented ``hegui.yaml`` that ``hegui init`` writes, from the wizard's answers.
+
+Every question of ``questions()`` becomes a field with its question and legal reason as a
+comment, whether it was asked (interactive) or left at its default (``--no-interactive``), so
+both ways write the same file and a user editing it sees why each fact matters.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import textwrap
+from collections.abc import Mapping
 
-from hegui.kb._profile import AlgorithmType, Feature, Modality, ModelSource, ProfileRole
+from hegui.kb._questions import GROUPS, Question, questions
 
-__all__ = ["StarterAnswers", "render_starter"]
+__all__ = ["PLACEHOLDER_NAME", "render_starter", "starter_answers"]
 
-
-@dataclass(frozen=True)
-class StarterAnswers:
-    """What ``hegui init`` asks; defaults describe a public text chatbot."""
-
-    provider_name: str = "（公司全称）"
-    uscc: str | None = None
-    service_name: str = "（服务名称）"
-    public_in_prc: bool = True
-    research_only: bool = False
-    roles: tuple[ProfileRole, ...] = (ProfileRole.PROVIDER,)
-    genai: bool = True
-    modalities: tuple[Modality, ...] = (Modality.TEXT,)
-    model_source: ModelSource | None = ModelSource.API_OF_FILED_MODEL
-    algorithm_types: tuple[AlgorithmType, ...] = ()
-    features: tuple[Feature, ...] = (Feature.CHAT,)
-    export_download: bool = False
-    registered: bool = True
-    serves_minors: bool = False
-    serves_elderly: bool = False
-    processes_pi: bool = True
-    sensitive_pi: bool = False
-    individuals: int = 0
-    extra_comments: list[str] = field(default_factory=list)
+PLACEHOLDER_NAME = "（公司全称）"
+"""The name a non-interactive ``init`` writes when none is given: it fails validation until
+replaced, so an unedited template never scopes."""
 
 
-def _v(value: object) -> str:
+def starter_answers(given: Mapping[str, object] | None = None) -> dict[str, object]:
+    """Every question's default, overlaid with ``given`` answers (by profile path)."""
+    answers: dict[str, object] = {q.path: q.default for q in questions()}
+    answers["provider.name"] = PLACEHOLDER_NAME
+    answers.update(given or {})
+    return answers
+
+
+def _value(value: object) -> str:
     # JSON scalars are valid YAML flow scalars and quote anything ambiguous (yes, no, 1.0 …).
     if isinstance(value, tuple | list):
         return "[" + ", ".join(str(v) for v in value) + "]"
@@ -44,78 +37,63 @@ def _v(value: object) -> str:
     return json.dumps(value)
 
 
-def _choices(enum: type[object]) -> str:
-    return ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+def _comment(q: Question, indent: str) -> list[str]:
+    text = f"{q.prompt_zh}——{q.why_zh}"
+    lines = textwrap.wrap(text, width=48, break_on_hyphens=False)
+    out = [f"{indent}# {line}" for line in lines]
+    if q.choices:
+        out.append(f"{indent}# {', '.join(q.choices)}")
+    return out
 
 
-def render_starter(a: StarterAnswers) -> str:
-    """The starter profile as YAML text with a comment on every field."""
-    uscc = (
-        f"  uscc: {_v(a.uscc)}  # 统一社会信用代码, checked with its GB 32100 check character"
-        if a.uscc
-        else "  # uscc: 91310115MA1K4AAA0D  # 统一社会信用代码 (18 characters), checked on load"
-    )
-    model = (
-        f"  model_source: {_v(a.model_source.value)}  # {_choices(ModelSource)}"
-        if a.model_source
-        else f"  # model_source: {ModelSource.API_OF_FILED_MODEL.value}  # {_choices(ModelSource)}"
-    )
+def _unset(q: Question, answers: Mapping[str, object], asked: frozenset[str]) -> bool:
+    value = answers.get(q.path)
+    if q.group == "judgements" and (q.path not in asked or (q.only_true and value is not True)):
+        return True
+    return value is None or value == ""
+
+
+def render_starter(answers: Mapping[str, object], asked: frozenset[str] = frozenset()) -> str:
+    """The profile as YAML, each field under its question and legal reason.
+
+    Args:
+        answers: values by profile path (``starter_answers`` fills the defaults).
+        asked: paths the user answered; judgements under ``overrides`` are written only when
+            asked, since an unasked judgement would replace the documented rule.
+    """
     lines = [
-        "# hegui service profile: the facts about your service that decide which rules apply.",
-        "# Check it:  hegui profile validate hegui.yaml",
-        "# Scope it:  hegui scope hegui.yaml --format md -o scope.md",
-        "# Every field: hegui profile schema",
+        "# hegui 服务档案：决定哪些规定适用于本服务的事实。/ hegui service profile.",
+        "# 检查：hegui profile validate hegui.yaml    范围：hegui scope hegui.yaml",
+        "# 日程：hegui plan hegui.yaml --launch YYYY-MM-DD    全部字段：hegui profile schema",
         "schema_version: 1",
-        "",
-        "provider:",
-        f"  name: {_v(a.provider_name)}  # legal name as registered",
-        uscc,
-        "  offshore: false  # established outside the PRC (PIPL Art. 53)",
-        "",
-        "service:",
-        f"  name: {_v(a.service_name)}",
-        "  # offered to the public in mainland China (GAI Art. 2)",
-        f"  public_in_prc: {_v(a.public_in_prc)}",
-        "  # research and development only, not offered to the public (GAI Art. 2 ¶3)",
-        f"  research_only: {_v(a.research_only)}",
-        f"  roles: {_v([r.value for r in a.roles])}  # {_choices(ProfileRole)}",
-        f"  genai: {_v(a.genai)}  # generates text, images, audio, video (GAI Art. 22)",
-        f"  modalities: {_v([m.value for m in a.modalities])}  # {_choices(Modality)}",
-        model,
-        f"  algorithm_types: {_v([t.value for t in a.algorithm_types])}"
-        f"  # {_choices(AlgorithmType)} (gen_synth is implied by genai)",
-        f"  features: {_v([f.value for f in a.features])}",
-        f"  # features: {_choices(Feature)}",
-        "  # users can download, copy or export generated content (LBL Art. 4 ¶2)",
-        f"  export_download: {_v(a.export_download)}",
-        "  users:",
-        f"    registered: {_v(a.registered)}",
-        f"    serves_minors: {_v(a.serves_minors)}",
-        f"    serves_elderly: {_v(a.serves_elderly)}",
-        "  critical_information_infrastructure: false",
-        "  mlps_level: 0  # MLPS (等级保护) level of the main system; 0 = not yet graded",
-        "",
-        "data:",
-        "  personal_information:",
-        f"    processes: {_v(a.processes_pi)}",
-        "    # sensitive PI: biometrics, health, finance, location … (PIPL Art. 28)",
-        f"    sensitive: {_v(a.sensitive_pi)}",
-        "    under_14: false",
-        f"    individuals: {_v(a.individuals)}  # people whose PI you process",
-        "    automated_decisions: false",
-        "  cross_border:  # counted from 1 January this year (XB)",
-        "    nonsensitive_individuals_ytd: 0",
-        "    sensitive_individuals_ytd: 0",
-        "    important_data: false",
-        "  important_data: false",
-        "  training:",
-        "    uses_user_inputs: false  # user inputs used as training data",
-        "",
-        "# Derived facts (public-opinion attribute, deep synthesis …) follow documented rules;",
-        "# set one explicitly if your assessment differs:",
-        "# overrides:",
-        "#   poa: true",
-        "#   ethics_sensitive_ai_rnd: false",
     ]
-    lines += [f"# {c}" for c in a.extra_comments]
+    opened: list[str] = []
+    group = None
+    real: set[tuple[str, ...]] = set()
+    for q in questions():
+        if not _unset(q, answers, asked):
+            parts = q.path.split(".")[:-1]
+            real |= {tuple(parts[: i + 1]) for i in range(len(parts))}
+    for q in questions():
+        *parents, leaf = q.path.split(".")
+        if q.group != group:
+            group = q.group
+            zh, en = GROUPS[group]
+            lines += ["", f"# === {zh} / {en} ==="]
+        common = 0
+        while common < min(len(parents), len(opened)) and parents[common] == opened[common]:
+            common += 1
+        for depth in range(common, len(parents)):
+            # A mapping with nothing set under it would be `key:` = null: comment it out too.
+            mark = "" if tuple(parents[: depth + 1]) in real else "# "
+            lines.append(f"{'  ' * depth}{mark}{parents[depth]}:")
+        opened = parents
+        indent = "  " * len(parents)
+        lines += _comment(q, indent)
+        value = answers.get(q.path)
+        if _unset(q, answers, asked):
+            example = "false" if q.kind == "bool" else '""'
+            lines.append(f"{indent}# {leaf}: {example}")
+        else:
+            lines.append(f"{indent}{leaf}: {_value(value)}")
     return "\n".join(lines) + "\n"
