@@ -146,12 +146,16 @@ def test_platform_role_owes_label_verification() -> None:
 
 def test_evidence_checklist_names_what_needs_each_item() -> None:
     report = scope(profile(service__features=["chat", "forum"]))
-    items = {e.item: e.needed_for for e in report.evidence}
-    assert (
-        "security_assessment"
-        in items['Platform submission receipt or "passed" screenshot (app stores ask for it)']
-    )
+    items = {e.kind: e for e in report.evidence}
+    receipt = items["EV-sa-submission-receipt"]
+    assert "security_assessment" in receipt.needed_for and "SA-07" in receipt.needed_for
+    assert receipt.name_zh == "全国互联网安全管理服务平台提交回执"
+    assert receipt.check is None  # a document the provider supplies
+    library = items["EV-keyword-library"]
+    assert (library.check, library.command) == ("lexicon.check", "hegui lexicon check LEXICON")
     assert all(e.needed_for for e in report.evidence)
+    # one line per kind, however many rows ask for it
+    assert len(items) == len(report.evidence)
 
 
 def test_not_required_procedures_carry_no_evidence_or_deadline() -> None:

@@ -33,17 +33,27 @@ from hegui.kb._models import (
     Threshold,
 )
 from hegui.kb._profile import ServiceProfile, load_profile
+from hegui.kb._scope import (
+    AppliedObligation,
+    EvidenceItem,
+    NotApplicable,
+    ProcedureResult,
+    ScopeReport,
+    scope,
+)
 from hegui.kb._trigger import FactSpec, FactType, Outcome, Trigger, compile_trigger
 
 __all__ = [
     "DEFAULT_EDITION",
     "FACTS",
+    "AppliedObligation",
     "Aspect",
     "Basis",
     "Comparison",
     "Confidence",
     "Deadline",
     "Event",
+    "EvidenceItem",
     "EvidenceKind",
     "FactOrigin",
     "FactSpec",
@@ -51,15 +61,18 @@ __all__ = [
     "Freshness",
     "Instrument",
     "KnowledgeBase",
+    "NotApplicable",
     "Obligation",
     "ObligationKind",
     "Outcome",
     "Procedure",
+    "ProcedureResult",
     "Requirement",
     "Risk",
     "RiskCategory",
     "RiskSet",
     "Role",
+    "ScopeReport",
     "ServiceFacts",
     "ServiceProfile",
     "Threshold",
@@ -68,4 +81,5 @@ __all__ = [
     "derive_facts",
     "load_kb",
     "load_profile",
+    "scope",
 ]

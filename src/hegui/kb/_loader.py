@@ -12,6 +12,8 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TypeVar
 
 import yaml
@@ -187,8 +189,8 @@ def _id(record: Record) -> str:
     return record.code if isinstance(record, Instrument) else record.id
 
 
-def _read(name: str) -> object:
-    path = resources.files("hegui.kb") / "data" / name
+def _read_in(base: Traversable, name: str) -> object:
+    path = base.joinpath(*name.split("/"))
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -218,13 +220,55 @@ def _index(file: str, records: Iterable[R], key: str = "id") -> dict[str, R]:
     return out
 
 
-@functools.cache
-def load_kb() -> KnowledgeBase:
+def _check_evidence_refs(
+    kinds: Mapping[str, EvidenceKind],
+    obligations: Mapping[str, Obligation],
+    procedures: Mapping[str, Procedure],
+) -> None:
+    # Both directions: an unknown id is a typo that would drop an item from every checklist;
+    # an unused kind is proof nothing asks for, which `hegui status` would show as owed.
+    used: set[str] = set()
+    for owner, cited in [
+        *((f"obligation {o.id}", o.evidence) for o in obligations.values()),
+        *((f"procedure {p.id}", p.evidence) for p in procedures.values()),
+    ]:
+        for kid in cited:
+            if kid not in kinds:
+                import difflib
+
+                near = difflib.get_close_matches(kid, list(kinds), n=1)
+                hint = f"; did you mean {near[0]}?" if near else ""
+                raise KnowledgeBaseError(f"{owner}: unknown evidence kind {kid!r}{hint}")
+            used.add(kid)
+    unused = sorted(set(kinds) - used)
+    if unused:
+        raise KnowledgeBaseError(
+            f"evidence.yaml: kinds no obligation or procedure cites: {', '.join(unused)}"
+        )
+
+
+def load_kb(data_dir: Path | None = None) -> KnowledgeBase:
     """Load and check the knowledge base shipped with hegui (cached).
 
+    Args:
+        data_dir: a copy of the ``data`` folder to load instead of the shipped one (for checking
+            an edited copy before it ships).
+
     Raises:
-        KnowledgeBaseError: the shipped data is inconsistent (a bug in hegui).
+        KnowledgeBaseError: the data is inconsistent (for the shipped data, a bug in hegui).
     """
+    return _load(data_dir.resolve() if data_dir is not None else None)
+
+
+@functools.cache
+def _load(data_dir: Path | None) -> KnowledgeBase:
+    base: Traversable = (
+        data_dir if data_dir is not None else resources.files("hegui.kb").joinpath("data")
+    )
+
+    def _read(name: str) -> object:
+        return _read_in(base, name)
+
     meta = _read("kb.yaml")
     assert isinstance(meta, dict)
     data_version = str(meta["data_version"])
@@ -265,7 +309,7 @@ def load_kb() -> KnowledgeBase:
     )
 
     obligations: dict[str, Obligation] = {}
-    obligation_dir = resources.files("hegui.kb") / "data" / "obligations"
+    obligation_dir = base.joinpath("obligations")
     for entry in sorted(obligation_dir.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
@@ -324,6 +368,7 @@ def load_kb() -> KnowledgeBase:
         for oid in proc.obligations:
             if oid not in obligations:
                 raise KnowledgeBaseError(f"procedure {proc.id}: unknown obligation {oid!r}")
+    _check_evidence_refs(evidence_kinds, obligations, procedures)
     for kind in evidence_kinds.values():
         for fresh in kind.fresh_for:
             compile_in("evidence.yaml", kind.id, fresh.condition)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+EvidenceKindId = Annotated[str, Field(pattern=r"^EV-[a-z0-9]+(-[a-z0-9]+)*$")]
+"""Id of an evidence kind (``EV-keyword-library``), defined in ``data/evidence.yaml``."""
 
 
 class Confidence(StrEnum):
@@ -202,8 +206,8 @@ class Obligation(_Record):
     """What must be done, in English."""
     key_phrase_zh: str | None = None
     """The key phrase of the Chinese text."""
-    evidence: tuple[str, ...] = ()
-    """What a provider produces to show compliance."""
+    evidence: tuple[EvidenceKindId, ...] = ()
+    """Evidence kinds (``evidence.yaml`` ids) that show compliance."""
     penalty: str | None = None
     """Id of the penalty row that sanctions a breach, where known."""
     deadline: Deadline | None = None
@@ -352,7 +356,8 @@ class Procedure(_Record):
     deadline: Deadline | None = None
     channel: str | None = None
     """Where it is submitted (system, authority)."""
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[EvidenceKindId, ...] = ()
+    """Evidence kinds the procedure asks for."""
     obligations: tuple[str, ...] = ()
     """Obligation ids this procedure discharges."""
     confidence: Confidence
@@ -393,7 +398,7 @@ class Freshness(_Record):
 class EvidenceKind(_Record):
     """A kind of proof an obligation or procedure asks for, and what produces it."""
 
-    id: str = Field(pattern=r"^EV-[a-z0-9]+(-[a-z0-9]+)*$")
+    id: EvidenceKindId
     name_zh: str
     name_en: str
     check: str | None = None

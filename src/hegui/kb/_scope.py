@@ -109,9 +109,16 @@ class ProcedureResult(_Out):
 
 
 class EvidenceItem(_Out):
-    """An item of the evidence checklist, with the ids that ask for it."""
+    """An evidence kind the service owes, with the obligations and procedures that ask for it."""
 
-    item: str
+    kind: str
+    """Evidence kind id (``EV-keyword-library``)."""
+    name_zh: str
+    name_en: str
+    check: str | None
+    """The hegui check whose Evidence provides it; None: a document the provider supplies."""
+    command: str | None
+    """The hegui command that produces it, where one does."""
     needed_for: tuple[str, ...]
 
 
@@ -277,8 +284,9 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
         )
 
     evidence = _checklist(
+        kb,
         [(o.id, o.evidence) for o in applied]
-        + [(p.id, p.evidence) for p in procedures if p.required is not False]
+        + [(p.id, p.evidence) for p in procedures if p.required is not False],
     )
     by_conf = {c.value: sum(1 for o in applied if o.confidence is c) for c in Confidence}
     counts = {
@@ -303,11 +311,25 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
     )
 
 
-def _checklist(sources: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[EvidenceItem, ...]:
-    items: dict[str, list[str]] = {}
-    for rid, evidence in sources:
-        for item in evidence:
-            key = item.strip()
-            if key and rid not in items.setdefault(key, []):
-                items[key].append(rid)
-    return tuple(EvidenceItem(item=k, needed_for=tuple(v)) for k, v in items.items())
+def _checklist(
+    kb: KnowledgeBase, sources: Iterable[tuple[str, tuple[str, ...]]]
+) -> tuple[EvidenceItem, ...]:
+    needed: dict[str, list[str]] = {}
+    for rid, kinds in sources:
+        for kid in kinds:
+            if rid not in needed.setdefault(kid, []):
+                needed[kid].append(rid)
+    items = []
+    for kid, rids in needed.items():
+        kind = kb.evidence_kinds[kid]
+        items.append(
+            EvidenceItem(
+                kind=kid,
+                name_zh=kind.name_zh,
+                name_en=kind.name_en,
+                check=kind.check,
+                command=kind.command,
+                needed_for=tuple(rids),
+            )
+        )
+    return tuple(items)

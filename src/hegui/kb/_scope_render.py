@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from hegui.kb._loader import KnowledgeBase, load_kb
-from hegui.kb._scope import AppliedObligation, ProcedureResult, ScopeReport
+from hegui.kb._scope import AppliedObligation, EvidenceItem, ProcedureResult, ScopeReport
 
 __all__ = ["Lang", "render_html", "render_markdown"]
 
@@ -41,6 +41,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "when": ("发生时", "When"),
     "penalty": ("罚则", "Penalty"),
     "needed_for": ("所需依据", "Needed for"),
+    "produced_by": ("生成命令", "produced by"),
+    "document": ("由服务提供者提供的文件", "document the provider supplies"),
     "unconfirmed": ("未经核实，依赖前请核对原文", "UNCONFIRMED: verify before relying on it"),
     "conf_legend": (
         "可信度：V 原文逐字核实；S 仅见于二手资料；M 未经核实",
@@ -134,7 +136,7 @@ def render_markdown(report: ScopeReport, lang: Lang = "zh", kb: KnowledgeBase | 
 
     out += [f"## {_t('evidence', lang)} ({len(report.evidence)})", ""]
     for item in report.evidence:
-        out.append(f"- [ ] {item.item} — {', '.join(item.needed_for)}")
+        out.append(f"- [ ] {_evidence_line(item, lang)} — {', '.join(item.needed_for)}")
     out.append("")
 
     out += [f"## {_t('facts', lang)}", ""]
@@ -143,6 +145,13 @@ def render_markdown(report: ScopeReport, lang: Lang = "zh", kb: KnowledgeBase | 
         extra = f" ({fact.origin}: {'; '.join(fact.because)})" if fact.because else ""
         out.append(f"- `{fact.name}` = {value}{extra}")
     return "\n".join(out) + "\n"
+
+
+def _evidence_line(item: EvidenceItem, lang: Lang) -> str:
+    name = item.name_zh if lang == "zh" else item.name_en
+    if item.command:
+        return f"{name} [{item.kind}] ({_t('produced_by', lang)}: {item.command})"
+    return f"{name} [{item.kind}] ({_t('document', lang)})"
 
 
 def _procedure_order(p: ProcedureResult) -> int:
@@ -200,6 +209,9 @@ def render_html(report: ScopeReport, lang: Lang = "zh", kb: KnowledgeBase | None
         parts.append(f"<li><b>{e(na.instrument)}</b> {e(title)}: {e(na.reason)}</li>")
     parts.append(f"</ul><h2>{e(_t('evidence', lang))}</h2><ul>")
     for item in report.evidence:
-        parts.append(f"<li>☐ {e(item.item)} <small>({e(', '.join(item.needed_for))})</small></li>")
+        parts.append(
+            f"<li>☐ {e(_evidence_line(item, lang))} "
+            f"<small>({e(', '.join(item.needed_for))})</small></li>"
+        )
     parts.append("</ul></body></html>")
     return "\n".join(parts) + "\n"
