@@ -9,6 +9,8 @@ import numpy as np
 HEADS = ("request", "offensive", "answer")
 NEWS = ("news/", "reviews/")
 QUESTIONS = ("hegui/benign-questions", "chatterbot")
+NEWS_LIMIT = 0.005
+"""Per head: two heads run on each direction, so their union stays within 1 %."""
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -29,7 +31,9 @@ def platt(z: np.ndarray, y: np.ndarray, iters: int = 200) -> list[float]:
         p = sigmoid(a * z + b)
         g = np.array([np.sum(cw * (p - t) * z), np.sum(cw * (p - t))])
         w = cw * p * (1 - p) + 1e-9
-        h = np.array([[np.sum(w * z * z), np.sum(w * z)], [np.sum(w * z), np.sum(w)]]) + 1e-6 * np.eye(2)
+        h = np.array(
+            [[np.sum(w * z * z), np.sum(w * z)], [np.sum(w * z), np.sum(w)]]
+        ) + 1e-6 * np.eye(2)
         step = np.linalg.solve(h, g)
         a, b = a - step[0], b - step[1]
         if np.abs(step).max() < 1e-9:
@@ -38,7 +42,9 @@ def platt(z: np.ndarray, y: np.ndarray, iters: int = 200) -> list[float]:
 
 
 def probs(z: np.ndarray, calib: dict[str, list[float]]) -> np.ndarray:
-    return np.stack([sigmoid(calib[h][0] * z[:, i] + calib[h][1]) for i, h in enumerate(HEADS)], axis=1)
+    """Calibrated logits (not probabilities: those saturate at 1.0 and lose the order)."""
+    z = z.astype(np.float64)
+    return np.stack([calib[h][0] * z[:, i] + calib[h][1] for i, h in enumerate(HEADS)], axis=1)
 
 
 def _group(data: Any, prefixes: tuple[str, ...]) -> np.ndarray:
@@ -48,33 +54,35 @@ def _group(data: Any, prefixes: tuple[str, ...]) -> np.ndarray:
 def _quantile_above(scores: np.ndarray, rate: float) -> float:
     """The lowest threshold that flags at most ``rate`` of ``scores`` (flag = score >= t)."""
     if len(scores) == 0:
-        return 0.5
+        return 0.0
     s = np.sort(scores)[::-1]
     k = int(np.floor(rate * len(s)))  # may flag k items
-    return float(np.nextafter(s[k], 1.0)) if k < len(s) else 0.0
+    return float(s[k] + 1e-9) if k < len(s) else -40.0
 
 
-def choose_points(data: Any, z: np.ndarray, calib: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+def choose_points(
+    data: Any, z: np.ndarray, calib: dict[str, list[float]]
+) -> dict[str, dict[str, float]]:
     p = probs(z, calib)
     news = _group(data, NEWS)
     quest = _group(data, QUESTIONS)
     y = data.y
     pts: dict[str, dict[str, float]] = {}
-    # Harmful request: flag keeps benign news/reviews ≤ 1 % and everyday questions ≤ 5 %;
+    # Harmful request: flag keeps benign news/reviews ≤ 0.5 % and everyday questions ≤ 10 %;
     # refuse keeps them ≤ 0.2 % and ≤ 1 %.
     r = p[:, 0]
     pts["request"] = {
-        "flag": max(_quantile_above(r[news], 0.01), _quantile_above(r[quest], 0.05)),
+        "flag": max(_quantile_above(r[news], NEWS_LIMIT), _quantile_above(r[quest], 0.10)),
         "refuse": max(_quantile_above(r[news], 0.002), _quantile_above(r[quest], 0.01)),
     }
-    # Offensive: the F1-best threshold on COLD dev under news/reviews ≤ 1 %; refuse where
+    # Offensive: the F1-best threshold on COLD dev under news/reviews ≤ 0.5 %; refuse where
     # precision reaches 0.9.
     o = p[:, 1]
     cold = _group(data, ("cold/",))
-    floor = _quantile_above(o[news], 0.01)
-    best, best_t = -1.0, 0.5
-    prec_t = 0.99
-    for t in np.linspace(0.02, 0.98, 97):
+    floor = _quantile_above(o[news], NEWS_LIMIT)
+    best, best_t = -1.0, 0.0
+    prec_t = 4.0
+    for t in np.linspace(-4.0, 4.0, 161):
         if t < floor:
             continue
         pred = o[cold] >= t
@@ -87,11 +95,11 @@ def choose_points(data: Any, z: np.ndarray, calib: dict[str, list[float]]) -> di
             prec_t = float(t)
     pts["offensive"] = {"flag": best_t, "refuse": max(prec_t, best_t)}
     # Harmful answer: safe answers to the same questions ≤ 20 % (flag) / ≤ 5 % (refuse), and
-    # news/reviews ≤ 1 % / 0.2 %.
+    # news/reviews ≤ 0.5 % / 0.2 %.
     a = p[:, 2]
     safe = _group(data, ("jade/v3-safe",))
     pts["answer"] = {
-        "flag": max(_quantile_above(a[safe], 0.20), _quantile_above(a[news], 0.01)),
+        "flag": max(_quantile_above(a[safe], 0.20), _quantile_above(a[news], NEWS_LIMIT)),
         "refuse": max(_quantile_above(a[safe], 0.05), _quantile_above(a[news], 0.002)),
     }
     return pts
@@ -101,7 +109,13 @@ def _rate(flags: np.ndarray) -> float | None:
     return None if len(flags) == 0 else round(float(flags.mean()), 4)
 
 
-def summarize(data: Any, z: np.ndarray, calib: dict[str, list[float]], points: dict[str, dict[str, float]], risks: list[str]) -> dict[str, Any]:
+def summarize(
+    data: Any,
+    z: np.ndarray,
+    calib: dict[str, list[float]],
+    points: dict[str, dict[str, float]],
+    risks: list[str],
+) -> dict[str, Any]:
     """Flag rates per head and source group at the flag point, F1 on COLD, risk accuracy."""
     p = probs(z, calib)
     out: dict[str, Any] = {}
@@ -131,16 +145,32 @@ def summarize(data: Any, z: np.ndarray, calib: dict[str, list[float]], points: d
                 if m.any():
                     rates[g] = {"rate": _rate(flags[m]), "n": int(m.sum())}
             out[f"{h}@{level}"] = rates
+    # What a direction flags: either of its two heads.
+    for direction, cols in (("input", (0, 1)), ("output", (2, 1))):
+        for level in ("flag", "refuse"):
+            flags = np.zeros(len(data.ex), dtype=bool)
+            for c in cols:
+                flags |= p[:, c] >= points[HEADS[c]][level]
+            rates = {}
+            for g, pre in groups.items():
+                m = _group(data, pre)
+                if m.any():
+                    rates[g] = {"rate": _rate(flags[m]), "n": int(m.sum())}
+            out[f"{direction}@{level}"] = rates
     cold = _group(data, ("cold/",))
     yy = data.y[cold, 1] == 1
     for level in ("flag", "refuse") if cold.any() else ():
         pred = p[cold, 1] >= points["offensive"][level]
         tp = float(np.sum(pred & yy))
         prec, rec = tp / max(1, pred.sum()), tp / max(1, yy.sum())
-        out[f"cold_f1@{level}"] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(2 * prec * rec / max(1e-9, prec + rec), 4)}
+        out[f"cold_f1@{level}"] = {
+            "precision": round(prec, 4),
+            "recall": round(rec, 4),
+            "f1": round(2 * prec * rec / max(1e-9, prec + rec), 4),
+        }
     # Risk ids: top-1 accuracy over positives with a mapped label.
     if data.has_r.any():
-        rz = z[data.has_r, len(HEADS):]
+        rz = z[data.has_r, len(HEADS) :]
         top = rz.argmax(1)
         hit = data.r[data.has_r][np.arange(len(top)), top] == 1
         out["risk_top1"] = {"accuracy": round(float(hit.mean()), 4), "n": int(data.has_r.sum())}

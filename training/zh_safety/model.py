@@ -20,7 +20,9 @@ class Net(nn.Module):
         self.out = nn.Linear(hidden, outputs) if hidden else None
         self.drop = nn.Dropout(0.2)
 
-    def forward(self, ids: torch.Tensor, offsets: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, ids: torch.Tensor, offsets: torch.Tensor, weights: torch.Tensor
+    ) -> torch.Tensor:
         z = self.bag(ids, offsets, per_sample_weights=weights) + self.bias
         if self.out is None:
             return z

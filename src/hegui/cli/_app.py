@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "hegui.cli.eval",
     "hegui.cli.lexicon",
     "hegui.cli.screen",
+    "hegui.cli.classifier",
     "hegui.cli.label",
 ]
 
