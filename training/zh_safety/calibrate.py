@@ -11,33 +11,52 @@ NEWS = ("news/", "reviews/")
 QUESTIONS = ("hegui/benign-questions", "chatterbot")
 NEWS_LIMIT = 0.005
 """Per head: two heads run on each direction, so their union stays within 1 %."""
+ANSWER_NEWS_LIMIT = 0.003
+"""Offensive and answer heads: their union on the output side measured 1.0–1.1 % at 0.5 %."""
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
 
 
-def platt(z: np.ndarray, y: np.ndarray, iters: int = 200) -> list[float]:
-    """``(a, b)`` with ``p = sigmoid(a * z + b)`` minimizing log loss on the labelled rows
-    (Newton's method, Platt's smoothed targets). Positives and negatives weigh half each, so the
-    score is the probability under equal priors, whatever the dev split's mix."""
+def platt(z: np.ndarray, y: np.ndarray, iters: int = 100, ridge: float = 1.0) -> list[float]:
+    """``(a, b)`` with ``p = sigmoid(a * z + b)`` minimizing log loss on the labelled rows.
+
+    Platt's smoothed targets; positives and negatives weigh half each, so the score is the
+    probability under equal priors, whatever the dev split's mix. A small ridge pulls ``a``
+    towards 1 and ``b`` towards 0: on a head whose dev classes barely overlap the unpenalized
+    optimum runs off to infinity. Newton steps with backtracking.
+    """
     m = y >= 0
     z, y = z[m].astype(np.float64), y[m].astype(np.float64)
     npos, nneg = y.sum(), (1 - y).sum()
     t = np.where(y == 1, (npos + 1) / (npos + 2), 1 / (nneg + 2))
     cw = np.where(y == 1, 0.5 / npos, 0.5 / nneg) * len(y)
+
+    def loss(a: float, b: float) -> float:
+        x = a * z + b
+        ll = np.logaddexp(0, x) - t * x
+        return float(np.sum(cw * ll) + 0.5 * ridge * ((a - 1) ** 2 + b**2))
+
     a, b = 1.0, 0.0
+    current = loss(a, b)
     for _ in range(iters):
         p = sigmoid(a * z + b)
-        g = np.array([np.sum(cw * (p - t) * z), np.sum(cw * (p - t))])
-        w = cw * p * (1 - p) + 1e-9
+        g = np.array([np.sum(cw * (p - t) * z) + ridge * (a - 1), np.sum(cw * (p - t)) + ridge * b])
+        w = cw * p * (1 - p)
         h = np.array(
             [[np.sum(w * z * z), np.sum(w * z)], [np.sum(w * z), np.sum(w)]]
-        ) + 1e-6 * np.eye(2)
+        ) + ridge * np.eye(2)
         step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-9:
+        k = 1.0
+        while k > 1e-6 and loss(a - k * step[0], b - k * step[1]) > current:
+            k /= 2
+        a, b = a - k * step[0], b - k * step[1]
+        new = loss(a, b)
+        if current - new < 1e-10:
+            current = new
             break
+        current = new
     return [float(a), float(b)]
 
 
@@ -75,11 +94,11 @@ def choose_points(
         "flag": max(_quantile_above(r[news], NEWS_LIMIT), _quantile_above(r[quest], 0.10)),
         "refuse": max(_quantile_above(r[news], 0.002), _quantile_above(r[quest], 0.01)),
     }
-    # Offensive: the F1-best threshold on COLD dev under news/reviews ≤ 0.5 %; refuse where
+    # Offensive: the F1-best threshold on COLD dev under news/reviews ≤ 0.3 %; refuse where
     # precision reaches 0.9.
     o = p[:, 1]
     cold = _group(data, ("cold/",))
-    floor = _quantile_above(o[news], NEWS_LIMIT)
+    floor = _quantile_above(o[news], ANSWER_NEWS_LIMIT)
     best, best_t = -1.0, 0.0
     prec_t = 4.0
     for t in np.linspace(-4.0, 4.0, 161):
@@ -95,11 +114,11 @@ def choose_points(
             prec_t = float(t)
     pts["offensive"] = {"flag": best_t, "refuse": max(prec_t, best_t)}
     # Harmful answer: safe answers to the same questions ≤ 20 % (flag) / ≤ 5 % (refuse), and
-    # news/reviews ≤ 0.5 % / 0.2 %.
+    # news/reviews ≤ 0.3 % / 0.2 %.
     a = p[:, 2]
     safe = _group(data, ("jade/v3-safe",))
     pts["answer"] = {
-        "flag": max(_quantile_above(a[safe], 0.20), _quantile_above(a[news], NEWS_LIMIT)),
+        "flag": max(_quantile_above(a[safe], 0.20), _quantile_above(a[news], ANSWER_NEWS_LIMIT)),
         "refuse": max(_quantile_above(a[safe], 0.05), _quantile_above(a[news], 0.002)),
     }
     return pts
@@ -154,6 +173,10 @@ def summarize(
             rates = {}
             for g, pre in groups.items():
                 m = _group(data, pre)
+                if g == "cold_offensive":
+                    m &= data.y[:, 1] == 1
+                if g == "cold_safe":
+                    m &= data.y[:, 1] == 0
                 if m.any():
                     rates[g] = {"rate": _rate(flags[m]), "n": int(m.sum())}
             out[f"{direction}@{level}"] = rates

@@ -198,9 +198,10 @@ def written(data: Path) -> list[Example]:
 
 
 def templated(data: Path, rng: random.Random) -> list[Example]:
-    """Benign questions from templates × topics: everyday ones and safety-seeking ones about
-    harmful topics (so that a harmful word alone does not make a harmful request). Train only:
-    they are too regular to measure anything on."""
+    """Questions from templates × topics. Benign groups: everyday questions and safety-seeking
+    ones about harmful topics (so that a harmful word alone does not make a harmful request);
+    the ``harmful`` group: requests for the same harms in imperative and first-person forms
+    (request head, not offensive; no risk id). Train only: they are too regular to measure anything on."""
     spec = yaml.safe_load((data / "templates.yaml").read_text("utf-8"))
     out: list[Example] = []
     for group in spec["groups"]:
@@ -209,9 +210,9 @@ def templated(data: Path, rng: random.Random) -> list[Example]:
                 group["templates"], min(len(group["templates"]), group["per_topic"])
             ):
                 text = tpl.format(x=topic)
-                out.append(
-                    Example(text, f"hegui/templates/{group['name']}", "train", _lab(0, 0, 0))
-                )
+                harmful = group.get("label") == "harmful"
+                labels = _lab(1, 0, None) if harmful else _lab(0, 0, 0)
+                out.append(Example(text, f"hegui/templates/{group['name']}", "train", labels))
     return out
 
 

@@ -27,7 +27,14 @@ from calibrate import choose_points, platt, summarize
 from corpus import HEADS, Example, load_all
 from model import Net
 
-from hegui.safety._zh_safety_features import FeatureSpec, features, grams
+from hegui.safety._zh_safety_features import (
+    FeatureSpec,
+    GramTable,
+    Window,
+    features,
+    grams,
+    windows,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -109,14 +116,28 @@ class Data:
     def __init__(
         self,
         ex: list[Example],
-        vocab: dict[str, int],
+        vocab: GramTable,
         idf: np.ndarray,
         spec: FeatureSpec,
         risks: list[str],
+        windowed: bool = False,
     ) -> None:
         self.ex = ex
-        self.vocab_size = len(vocab)
-        self.ids, self.vals, self.indptr = features([e.text for e in ex], vocab, idf, spec)
+        self.vocab_size = vocab.size
+        texts = [e.text for e in ex]
+        # Measured splits are scored as hegui scores them: in windows, each head's maximum.
+        wins = windows(texts, spec) if windowed else []
+        covered = {w.text_index for w in wins}
+        wins += [Window(k, 0, len(t)) for k, t in enumerate(texts) if windowed and k not in covered]
+        wins.sort(key=lambda w: w.text_index)
+        rows = [texts[w.text_index][w.start : w.end] for w in wins] if windowed else texts
+        self.first = (
+            np.searchsorted([w.text_index for w in wins], np.arange(len(ex)))
+            if windowed
+            else None
+        )
+        self.n_rows = len(rows)
+        self.ids, self.vals, self.indptr = features(rows, vocab, idf, spec)
         self.y = np.array(
             [[-1 if e.labels[h] is None else e.labels[h] for h in HEADS] for e in ex],
             dtype=np.float32,
@@ -145,11 +166,12 @@ def logits(net: Net, data: Data, bs: int = 2048) -> np.ndarray:
     net.eval()
     out = []
     with torch.no_grad():
-        for k in range(0, len(data.ex), bs):
-            rows = np.arange(k, min(k + bs, len(data.ex)))
+        for k in range(0, data.n_rows, bs):
+            rows = np.arange(k, min(k + bs, data.n_rows))
             out.append(net(*data.batch(rows)).numpy())
     net.train()
-    return np.concatenate(out)
+    z = np.concatenate(out)
+    return z if data.first is None else np.maximum.reduceat(z, data.first, axis=0)
 
 
 def train(
@@ -209,6 +231,11 @@ def main() -> None:
     ap.add_argument("--vocab", type=int, default=100_000)
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--max-n", type=int, default=3)
+    ap.add_argument("--window", type=int, default=256, help="characters per scored window")
+    ap.add_argument("--stride", type=int, default=192, help="characters between windows")
+    ap.add_argument(
+        "--fine-window", type=int, default=0, help="short windows too (0: off; measured worse)"
+    )
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=20261203)
@@ -233,15 +260,21 @@ def main() -> None:
         f"{len(examples)} examples: "
         + ", ".join(f"{k} {v}" for k, v in sorted(Counter(e.split for e in examples).items()))
     )
-    spec = FeatureSpec(max_n=args.max_n)
+    spec = FeatureSpec(
+        max_n=args.max_n,
+        window=args.window,
+        stride=args.stride,
+        fine_window=args.fine_window,
+        fine_stride=args.fine_window // 2,
+    )
     train_ex = [e for e in examples if e.split == "train"]
     vocab_list, idf = build_vocab([e.text for e in train_ex], spec, args.min_df, args.vocab)
-    vocab = {g: i for i, g in enumerate(vocab_list)}
+    vocab = GramTable(vocab_list)
     risks = sorted({r for e in examples for r in e.risks})
-    log(f"vocab {len(vocab)}; risks {len(risks)}: {' '.join(risks)}")
+    log(f"vocab {vocab.size}; risks {len(risks)}: {' '.join(risks)}")
 
     sets = {
-        s: Data([e for e in examples if e.split == s], vocab, idf, spec, risks)
+        s: Data([e for e in examples if e.split == s], vocab, idf, spec, risks, s != "train")
         for s in ("train", "dev", "test", "ood")
     }
     results = []
@@ -272,7 +305,7 @@ def main() -> None:
     log(f"trained and measured in {elapsed:.0f} s")
     report = {
         "args": {k: str(v) for k, v in vars(args).items()},
-        "vocab": len(vocab),
+        "vocab": vocab.size,
         "risks": risks,
         "calibration": calib,
         "operating_points": points,

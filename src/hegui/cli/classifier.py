@@ -13,17 +13,19 @@ from hegui.cli._output import Format, Lang, emit, stderr_console, stdout_console
 if TYPE_CHECKING:
     from hegui.safety import Classifier, ClassifierEvaluation
 
-_HELP = """Precision, recall, F1 and false-positive rate (95 % intervals) of a classifier on
-LABELLED.jsonl, per direction and per risk; writes Evidence (EV-classifier, GB/T 45654 B.1.4).
-
-Each line: {"text": "…", "label": 1|0, "direction": "input"|"output", "risk": "A.1.d"}
-(direction and risk optional). --classifier: builtin (hegui/zh-safety, the flag point),
-builtin:refuse (its refuse point), llm:URL (an OpenAI-compatible endpoint, e.g. Qwen3Guard on
-vLLM; --model, --style guard|rubric, --api-key-env), transformers:PATH (a local model).
-
-Exit codes: 0 measured (the coverage result may still be fail); 1 with --strict when the
-result is not pass; 2 bad input (the line and field are named); 3 the endpoint failed on every
-text, or an extra is missing."""
+_HELP = (
+    "Precision, recall, F1 and false-positive rate (95 % intervals) of a classifier on "
+    "LABELLED.jsonl, per direction and per risk; writes Evidence (EV-classifier, "
+    "GB/T 45654 B.1.4).\n\n"
+    'Each line: {"text": "…", "label": 1|0, "direction": "input"|"output", "risk": "A.1.d"} '
+    "(direction and risk optional).\n\n"
+    "--classifier: builtin (hegui/zh-safety at its flag point), builtin:refuse (its refuse "
+    "point), llm:URL (an OpenAI-compatible endpoint, e.g. Qwen3Guard on vLLM; with --model, "
+    "--style guard|rubric, --api-key-env), transformers:PATH (a local model).\n\n"
+    "Exit codes: 0 measured (the coverage result may still be fail); 1 with --strict when the "
+    "result is not pass; 2 bad input (the line and field are named); 3 the endpoint failed on "
+    "every text, or an extra is missing."
+)
 
 
 def _build(option: str, model: str, style: str, api_key_env: str | None) -> Classifier:
@@ -108,11 +110,16 @@ def classifier_evaluate(
     params: dict[str, Any] = {"option": classifier}
     if classifier.startswith("llm:"):
         params.update(model=model, style=style)
-    with Progress(console=stderr_console(), transient=True) as bar:
-        task = bar.add_task("classifying", total=len(items))
-        evaluation = evaluate_classifier(
-            clf, items, progress=lambda n: bar.update(task, completed=n)
-        )
+    try:
+        with Progress(console=stderr_console(), transient=True) as bar:
+            task = bar.add_task("classifying", total=len(items))
+            evaluation = evaluate_classifier(
+                clf, items, progress=lambda n: bar.update(task, completed=n)
+            )
+    finally:
+        close = getattr(clf, "close", None)
+        if callable(close):
+            close()
     if items and evaluation.total == 0:
         raise UpstreamError(f"{clf.id} failed on every text; first error: {evaluation.errors[0]}")
     evidence = classifier_evidence(

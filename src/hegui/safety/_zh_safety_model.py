@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from hegui.errors import CorruptFileError
 from hegui.safety._types import Direction
-from hegui.safety._zh_safety_features import FeatureSpec
+from hegui.safety._zh_safety_features import FeatureSpec, GramTable
 
 __all__ = ["Head", "HeadInfo", "OperatingPoint", "ZhSafetyModel", "load_model"]
 
@@ -73,7 +73,7 @@ class ZhSafetyModel:
     path: Path
     version: str
     spec: FeatureSpec
-    vocab: Mapping[str, int]
+    vocab: GramTable
     idf: npt.NDArray[np.float32]
     embed: npt.NDArray[np.float32]
     bias: npt.NDArray[np.float32]
@@ -149,7 +149,8 @@ def load_model(folder: Path) -> ZhSafetyModel:
     if grams and grams[-1] == "":
         grams.pop()
     try:
-        with np.load(weights_path, allow_pickle=False) as npz:
+        # Our own handle: np.load leaves its file open when the archive is broken.
+        with weights_path.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
             arrays = {k: np.asarray(npz[k], dtype=np.float32) for k in npz.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise _corrupt(weights_path, f"unreadable ({exc})") from None
@@ -176,7 +177,7 @@ def load_model(folder: Path) -> ZhSafetyModel:
         path=folder,
         version=str(meta.get("version", "unknown")),
         spec=spec,
-        vocab={g: i for i, g in enumerate(grams)},
+        vocab=GramTable(grams),
         idf=arrays["idf"],
         embed=embed,
         bias=arrays["bias"],
