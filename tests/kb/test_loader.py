@@ -163,3 +163,40 @@ def test_the_previous_release_ships_as_a_snapshot_whose_triggers_still_compile()
         c.when for p in old.procedures for c in p.cases
     ]:
         compile_trigger(text, FACTS)
+
+
+def test_threshold_notes_say_exactly_what_supports_each_gb45654_figure() -> None:
+    kb = load_kb()
+    gb45654 = [t for t in kb.thresholds.values() if t.edition == "GB/T 45654-2025"]
+    backed = {t.metric for t in gb45654 if t.final_support}
+    # standards-verification-2026-12 §0: secondary sources back the final only for the bank
+    # sizes, the monthly updates and the 90 / 95 / 5 % rates.
+    assert backed == {
+        "bank.generated.total",
+        "bank.should_refuse.total",
+        "bank.non_refusal.total",
+        "bank.generated.update_interval",
+        "bank.refusal.update_interval",
+        "assess.generated.pass_rate",
+        "assess.should_refuse.refusal_rate",
+        "assess.non_refusal.refusal_rate",
+    }
+    for t in gb45654:
+        assert t.numbering_draft == "2024-05", t.id
+        assert "draft" in (t.note or ""), t.id
+        if t.metric not in backed:
+            assert "draft only" in (t.note or ""), t.id
+        assert "numbering of the 2024-05 draft" in t.cite()
+        assert "征求意见稿" in t.cite("zh")
+    assert kb.threshold("annotation.safety.share", edition="GB/T 45674-2025").cite() == (
+        "GB/T 45674-2025 8.1 b)"
+    )
+
+
+def test_gb45652_figures_sit_beside_gb45654() -> None:
+    kb = load_kb()
+    for metric in ("keywords.total", "training.manual.sample", "training.technical.pass_rate"):
+        a = kb.threshold(metric)
+        b = kb.threshold(metric, edition="GB/T 45652-2025")
+        assert a.value == b.value and b.numbering_draft == "2024-03-28"
+    assert kb.threshold("classifier.risk_coverage", edition="GB/T 45652-2025").value == 29

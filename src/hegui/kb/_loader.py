@@ -25,6 +25,8 @@ from hegui.kb._models import (
     Aspect,
     EvidenceKind,
     Instrument,
+    InstrumentKind,
+    InstrumentStatus,
     Obligation,
     Procedure,
     Risk,
@@ -32,6 +34,7 @@ from hegui.kb._models import (
     RiskSet,
     Source,
     Threshold,
+    needs_article_zh,
 )
 from hegui.kb._trigger import Trigger, compile_trigger
 
@@ -220,6 +223,41 @@ def _index(file: str, records: Iterable[R], key: str = "id") -> dict[str, R]:
     return out
 
 
+def _check_citations(
+    instruments: Mapping[str, Instrument],
+    obligations: Mapping[str, Obligation],
+    procedures: Mapping[str, Procedure],
+) -> None:
+    # A Chinese report must not print "25 and annex": a citation with words needs its Chinese.
+    for code, inst in instruments.items():
+        if (
+            inst.scope_article
+            and needs_article_zh(inst.scope_article)
+            and not inst.scope_article_zh
+        ):
+            raise KnowledgeBaseError(f"instruments.yaml: {code}: scope_article_zh is missing")
+        # Every instrument in force says since when, or says why the date is not known.
+        live = inst.status is InstrumentStatus.IN_FORCE and inst.kind is not InstrumentKind.PRACTICE
+        if live and inst.effective is None and not inst.dates_unknown:
+            raise KnowledgeBaseError(
+                f"instruments.yaml: {code} is in force but has no effective date; add effective: "
+                "YYYY-MM-DD, or dates_unknown: <why the sources do not give it>"
+            )
+    for ob in obligations.values():
+        if needs_article_zh(ob.article) and not ob.article_zh:
+            raise KnowledgeBaseError(
+                f"obligation {ob.id}: article_zh is missing for {ob.article!r}"
+            )
+    for proc in procedures.values():
+        for basis in proc.basis:
+            if needs_article_zh(basis.article) and not basis.article_zh:
+                cited = basis.article.startswith(f"{basis.instrument}-")
+                if not cited:
+                    raise KnowledgeBaseError(
+                        f"procedure {proc.id}: article_zh is missing for {basis.cite()!r}"
+                    )
+
+
 def _check_evidence_refs(
     kinds: Mapping[str, EvidenceKind],
     obligations: Mapping[str, Obligation],
@@ -343,6 +381,7 @@ def _load(data_dir: Path | None) -> KnowledgeBase:
         except ValueError as exc:
             raise KnowledgeBaseError(f"kb/data/{file}: record {rid}: {exc}") from exc
 
+    _check_citations(instruments, obligations, procedures)
     for inst in instruments.values():
         compile_in("instruments.yaml", inst.code, inst.scope)
     for ob in obligations.values():
@@ -369,6 +408,11 @@ def _load(data_dir: Path | None) -> KnowledgeBase:
             if oid not in obligations:
                 raise KnowledgeBaseError(f"procedure {proc.id}: unknown obligation {oid!r}")
     _check_evidence_refs(evidence_kinds, obligations, procedures)
+    for kind in evidence_kinds.values():
+        for fresh in kind.fresh_for:
+            cited = fresh.basis
+            if cited is not None and needs_article_zh(cited.article) and not cited.article_zh:
+                raise KnowledgeBaseError(f"evidence.yaml: {kind.id}: article_zh is missing")
     for kind in evidence_kinds.values():
         for fresh in kind.fresh_for:
             compile_in("evidence.yaml", kind.id, fresh.condition)

@@ -134,7 +134,7 @@ def snapshot_of(kb: KnowledgeBase) -> KbSnapshot:
                 trigger=o.trigger,
                 deadline=o.deadline.render() if o.deadline else None,
                 confidence=o.confidence,
-                text_en=" ".join(o.obligation.split()),
+                text_en=" ".join(o.obligation_en.split()),
             )
             for o in kb.obligations.values()
         ),

@@ -53,10 +53,8 @@ class _Out(BaseModel):
 class StaleRule(_Out):
     """The rule that keeps a kind fresh, as applied to this service."""
 
-    days: int | None = None
-    """Interval in days (threshold-based rules)."""
-    amount: int | None = None
-    unit: Literal["days", "months", "years"] | None = None
+    amount: int
+    unit: Literal["days", "months", "years"]
     cite: str
     """``GB/T 45654-2025 B.1.1 c)`` or ``MLPS 14``."""
     confidence: str
@@ -66,10 +64,12 @@ class StaleRule(_Out):
 
     def render(self, lang: Literal["zh", "en"]) -> str:
         """``every 7 days (GB/T 45654-2025 B.1.1 c), S)`` / ``每 7 天（…）``."""
-        n, unit = (self.days, "days") if self.days is not None else (self.amount, self.unit)
-        zh_unit = {"days": "天", "months": "个月", "years": "年"}[unit or "days"]
+        n, unit = self.amount, self.unit
+        zh_unit = {"days": "天", "months": "个月", "years": "年"}[unit]
         if lang == "zh":
             return f"每 {n} {zh_unit}（{self.cite}，{self.confidence}）"
+        if n == 1:
+            unit = unit.rstrip("s")  # type: ignore[assignment]
         return f"every {n} {unit} ({self.cite}, {self.confidence})"
 
 
@@ -141,10 +141,12 @@ def _rule(kind: EvidenceKind, facts: ServiceFacts, kb: KnowledgeBase) -> StaleRu
 def _stale_rule(fresh: Freshness, kb: KnowledgeBase) -> StaleRule:
     if fresh.threshold is not None:
         th = kb.thresholds[fresh.threshold]
-        if th.unit != "days":
-            raise ValueError(f"{th.id}: freshness threshold must be in days, not {th.unit}")
+        unit = {"day": "days", "month": "months", "year": "years"}.get(th.unit, th.unit)
+        if unit not in ("days", "months", "years"):
+            raise ValueError(f"{th.id}: a freshness threshold is in days, months or years")
         return StaleRule(
-            days=int(th.value),
+            amount=int(th.value),
+            unit=unit,
             cite=f"{th.edition} {th.clause}",
             confidence=th.confidence.value,
             wording_zh=th.wording_zh,
@@ -152,6 +154,7 @@ def _stale_rule(fresh: Freshness, kb: KnowledgeBase) -> StaleRule:
             note_zh=fresh.note_zh,
         )
     assert fresh.basis is not None and fresh.confidence is not None  # checked by the model
+    assert fresh.amount is not None and fresh.unit is not None
     return StaleRule(
         amount=fresh.amount,
         unit=fresh.unit,
@@ -219,7 +222,8 @@ def status_of(
             continue
         items.append(_item(kind, users, required, deadlines, records, facts, now, kb))
     order = {ItemState.FAILED: 0, ItemState.STALE: 1, ItemState.MISSING: 2, ItemState.HAVE: 3}
-    items.sort(key=lambda i: (order[i.state], i.required is not True, i.kind is None, i.kind))
+    # Worst first; within a state, what is owed for sure, then what hegui can produce itself.
+    items.sort(key=lambda i: (order[i.state], i.required is not True, i.is_document, i.kind or ""))
     return items
 
 
@@ -256,9 +260,7 @@ def _item(
     result = ev.result_for(kind.id)
     fresh_until = None
     if rule is not None:
-        amount, unit = (rule.days, "days") if rule.days is not None else (rule.amount, rule.unit)
-        assert amount is not None and unit is not None
-        fresh_until = _add_period(since, amount, unit)
+        fresh_until = _add_period(since, rule.amount, rule.unit)
     if result in (EvidenceResult.FAIL, EvidenceResult.PARTIAL, EvidenceResult.INCONCLUSIVE):
         state = ItemState.FAILED
     elif fresh_until is not None and today > fresh_until:
