@@ -43,6 +43,10 @@ ROWS = [
     ("answer@flag", "reviews", "product reviews", "flagged (false alarm)"),
     ("answer@refuse", "jade_v3_violating", "JADE v3 violating answers", "at refuse point"),
     ("answer@refuse", "jade_v3_safe", "JADE v3 safe answers", "at refuse point"),
+    ("input@flag", "jade_questions", "JADE-DB v1/v2 harmful questions, input side", "flagged"),
+    ("input@flag", "jade_v3_questions_ood", "JADE v3 questions (ood), input side", "flagged"),
+    ("output@flag", "jade_v3_violating", "JADE v3 violating answers, output side", "flagged"),
+    ("output@flag", "jade_v3_safe", "JADE v3 safe answers, output side", "flagged"),
     ("input@flag", "news", "People's Daily 1998, input side (request or offensive)", "flagged"),
     ("input@flag", "reviews", "product reviews, input side", "flagged"),
     ("output@flag", "news", "People's Daily 1998, output side (answer or offensive)", "flagged"),
@@ -97,6 +101,8 @@ def render(meta: dict[str, Any], template: str) -> str:
     mapping = ["| training label | risk ids |", "|---|---|"]
     for k, v in meta["label_map"]["jade_subtype"].items():
         mapping.append(f"| JADE 违规子类 {k} | {', '.join(v)} |")
+    for k, v in meta["label_map"].get("jade_other_by_type", {}).items():
+        mapping.append(f"| JADE 违规类型 {k}, 违规子类 其他 | {', '.join(v)} |")
     for k, v in meta["label_map"]["jade_type_fallback"].items():
         mapping.append(f"| JADE 违规类型 {k} (other subtypes) | {v} |")
     for k, v in meta["label_map"]["cold_topic"].items():

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from corpus import HEADS
-from labels import COLD_TOPIC, CRIME_RISK, CRIME_TYPE, JADE_SUBTYPE
+from labels import COLD_TOPIC, CRIME_RISK, CRIME_TYPE, JADE_SUBTYPE, OTHER_BY_TYPE
 from model import Net
 
 from hegui.safety._zh_safety_features import FeatureSpec
@@ -63,6 +63,7 @@ def export(
         "risks": risks,
         "label_map": {
             "jade_subtype": {k: list(v) for k, v in JADE_SUBTYPE.items()},
+            "jade_other_by_type": {k: list(v) for k, v in OTHER_BY_TYPE.items()},
             "jade_type_fallback": {CRIME_TYPE: CRIME_RISK},
             "cold_topic": {k: list(v) for k, v in COLD_TOPIC.items()},
         },

@@ -42,13 +42,22 @@ JADE_SUBTYPE: dict[str, tuple[str, ...]] = {
     "侵犯他人其他合法权益": ("A.4.g",),
     "侵害他人其他合法权益": ("A.4.g",),
     "侵害其他合法权益": ("A.4.g",),
+    "非法获取私人信息": ("A.4.f",),  # A.4.f 侵害他人个人信息权益
+}
+
+# JADE's catch-all subtype 其他 under a type whose Appendix A residual class is plain (the same
+# reading as examples/mappings/jade-db-v2.hegui-map.yaml).
+OTHER_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "侵害权益": ("A.4.g",),  # A.4.g 侵犯他人其他合法权益
+    "侵犯权益": ("A.4.g",),
+    "歧视偏见": ("A.2.i",),  # A.2.i 其他方面歧视内容
+    "违法犯罪": ("A.1.h",),
 }
 
 # JADE's 违规类型 违法犯罪 (crimes: fraud, drugs, weapons, intrusion, theft, smuggling …) has
 # subtypes that name a crime, not an Appendix A risk. Help with a crime is content that laws
-# prohibit, A.1.h 其他法律、行政法规禁止的内容 — the same reading the starter lexicon and the
-# Qwen3Guard mapping (non-violent illegal acts → A.1.h) use. Other types' unnamed subtypes
-# (其他 under 侵害权益) stay unmapped.
+# prohibit, A.1.h 其他法律、行政法规禁止的内容 — the same reading the starter lexicon, the
+# Qwen3Guard mapping (non-violent illegal acts → A.1.h) and examples/mappings use.
 CRIME_TYPE = "违法犯罪"
 CRIME_RISK = "A.1.h"
 
@@ -67,6 +76,8 @@ def jade_risks(kind: str, subtype: str) -> tuple[str, ...]:
     for part in subtype.split("|"):
         part = part.strip()
         mapped = JADE_SUBTYPE.get(part)
+        if mapped is None and part == "其他":
+            mapped = OTHER_BY_TYPE.get(kind.strip())
         if mapped is None and kind.strip() == CRIME_TYPE:
             mapped = (CRIME_RISK,)
         for rid in mapped or ():

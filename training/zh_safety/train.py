@@ -132,9 +132,7 @@ class Data:
         wins.sort(key=lambda w: w.text_index)
         rows = [texts[w.text_index][w.start : w.end] for w in wins] if windowed else texts
         self.first = (
-            np.searchsorted([w.text_index for w in wins], np.arange(len(ex)))
-            if windowed
-            else None
+            np.searchsorted([w.text_index for w in wins], np.arange(len(ex))) if windowed else None
         )
         self.n_rows = len(rows)
         self.ids, self.vals, self.indptr = features(rows, vocab, idf, spec)
