@@ -104,8 +104,11 @@ def _codes(text: str) -> npt.NDArray[np.int64]:
 
 
 def _keys(codes: npt.NDArray[np.int64], spec: FeatureSpec) -> npt.NDArray[np.int64]:
-    """Every n-gram of ``codes`` packed into one integer: the first code point, then each
-    following one plus 1 (so ``a`` and ``a`` + NUL differ), 21 bits apiece (n ≤ 3 fits 63)."""
+    """Every n-gram of ``codes``, each packed into one integer.
+
+    The first code point, then each following one plus 1 (so ``a`` and ``a`` + NUL differ),
+    21 bits apiece (n ≤ 3 fits 63 bits).
+    """
     parts = []
     length = len(codes)
     for n in range(spec.min_n, spec.max_n + 1):
@@ -119,8 +122,11 @@ def _keys(codes: npt.NDArray[np.int64], spec: FeatureSpec) -> npt.NDArray[np.int
 
 
 class GramTable:
-    """The vocabulary as sorted packed keys, so a text's n-grams are found with one binary
-    search over arrays instead of a dictionary lookup per n-gram."""
+    """The vocabulary as sorted packed keys.
+
+    A text's n-grams are found with one binary search over arrays instead of a dictionary
+    lookup per n-gram.
+    """
 
     def __init__(self, grams: Sequence[str]) -> None:
         lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
