@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "hegui.cli.map",
     "hegui.cli.lexicon",
     "hegui.cli.screen",
+    "hegui.cli.classifier",
     "hegui.cli.label",
 ]
 

@@ -45,6 +45,17 @@ from hegui.safety._tables import NormalizeOptions
 from hegui.safety._transformers import SAFE_LABELS, TransformersClassifier
 from hegui.safety._types import Action, Direction, Finding, Severity, Verdict
 from hegui.safety._variants import Variant
+from hegui.safety._zh_safety import HeadScore, Level, ZhSafetyClassifier, builtin_model_path
+from hegui.safety._zh_safety_eval import (
+    ClassifierEvaluation,
+    LabelledText,
+    Rate,
+    RiskRow,
+    evaluate_classifier,
+    read_labelled,
+)
+from hegui.safety._zh_safety_evidence import classifier_evidence
+from hegui.safety._zh_safety_model import Head, HeadInfo, OperatingPoint
 
 __all__ = [
     "LEXICON_SOURCE",
@@ -53,14 +64,20 @@ __all__ = [
     "UNMAPPED_RISK",
     "Action",
     "Classifier",
+    "ClassifierEvaluation",
     "ClassifierSettings",
     "Direction",
     "FailMode",
     "Finding",
     "GuardOutput",
     "GuardSafety",
+    "Head",
+    "HeadInfo",
+    "HeadScore",
     "JudgeStyle",
     "LLMJudge",
+    "LabelledText",
+    "Level",
     "Lexicon",
     "LexiconEntry",
     "MaskOperatorName",
@@ -70,9 +87,12 @@ __all__ = [
     "NormalizeSettings",
     "Normalized",
     "Normalizer",
+    "OperatingPoint",
     "Policy",
     "PolicyRule",
+    "Rate",
     "Recognizer",
+    "RiskRow",
     "Screener",
     "Severity",
     "StreamScreener",
@@ -80,13 +100,18 @@ __all__ = [
     "TransformersClassifier",
     "Variant",
     "Verdict",
+    "ZhSafetyClassifier",
     "apply_mask",
+    "builtin_model_path",
+    "classifier_evidence",
     "compile_lexicon",
     "default_policy",
     "dump_lexicon",
+    "evaluate_classifier",
     "load_lexicon",
     "load_policy",
     "parse_guard_output",
+    "read_labelled",
     "recognizer",
     "recognizer_ids",
     "recognizers",
