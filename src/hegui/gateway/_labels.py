@@ -26,15 +26,26 @@ from hegui.labeling import (
     label_file,
 )
 
-__all__ = ["IMAGE_SUFFIXES", "Labeler", "check_producer", "sniff_image"]
+__all__ = ["IMAGE_SUFFIXES", "Labeler", "check_labeling", "sniff_image"]
 
 IMAGE_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
 
 
-def check_producer(code: str) -> list[str]:
-    """Problems with a provider code (empty when it is valid)."""
-    result = check_provider_code(code)
-    return result if isinstance(result, list) else []
+def check_labeling(settings: Labeling) -> list[tuple[str, str, str]]:
+    """``(field, problem, fix)`` for each labeling setting GB 45438 would not accept."""
+    problems: list[tuple[str, str, str]] = []
+    if settings.producer is not None:
+        result = check_provider_code(settings.producer)
+        if isinstance(result, list):
+            problems.append(
+                ("labeling.producer", "; ".join(result),
+                 "the 27-character provider code of the TC260 coding guide")
+            )
+    try:
+        check_wording(settings.text.wording)
+    except InputError as exc:
+        problems.append(("labeling.text.wording", str(exc), "e.g. 本内容由人工智能生成"))
+    return problems
 
 
 def sniff_image(data: bytes) -> str | None:

@@ -360,17 +360,16 @@ def load_settings(path: Path) -> GatewaySettings:
         ConfigError: missing, not YAML, or invalid; each problem names its line and field.
     """
     from hegui._yaml import load_yaml, validate_document
-    from hegui.errors import ConfigError
-    from hegui.gateway._labels import check_producer
+    from hegui.errors import ConfigError, ConfigIssue
+    from hegui.gateway._labels import check_labeling
 
-    settings = validate_document(load_yaml(path), GatewaySettings)
-    producer = settings.labeling.producer
-    problems = check_producer(producer) if producer is not None else []
+    doc = load_yaml(path)
+    settings = validate_document(doc, GatewaySettings)
+    problems = check_labeling(settings.labeling)
     if problems:
-        raise ConfigError(
-            "; ".join(problems),
-            path=path,
-            field="labeling.producer",
-            fix="the 27-character provider code of the TC260 coding guide",
-        )
+        issues = [
+            ConfigIssue(problem, line=doc.line_of(field.split(".")), field=field, fix=fix)
+            for field, problem, fix in problems
+        ]
+        raise ConfigError(issues, path=path)
     return settings
