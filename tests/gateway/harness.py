@@ -28,8 +28,13 @@ def settings(upstream_url: str, **overrides: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "schema_version": 1,
         "upstreams": [
-            {"name": "local", "base_url": upstream_url, "models": ["m", "img"],
-             "timeout": {"connect": "2s", "read": "3s", "total": "10s"}, "retries": 1}
+            {
+                "name": "local",
+                "base_url": upstream_url,
+                "models": ["m", "img"],
+                "timeout": {"connect": "2s", "read": "3s", "total": "10s"},
+                "retries": 1,
+            }
         ],
         "labeling": {"producer": PRODUCER},
         "complaints": {"time_limit": "15d"},
@@ -106,7 +111,12 @@ def running(
     app = create_app(site, environ=environ or {})
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, loop="asyncio",
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        loop="asyncio",
         lifespan="on",
     )
     server = uvicorn.Server(config)

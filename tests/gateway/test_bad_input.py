@@ -35,8 +35,9 @@ def _check(gateway: Gateway, r: httpx.Response, status: int, code: str, outcome:
 )
 def test_malformed_requests_are_400(gateway: Gateway, body: bytes, code: str) -> None:
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", content=body,
-                   headers={"content-type": "application/json"})
+        r = c.post(
+            "/v1/chat/completions", content=body, headers={"content-type": "application/json"}
+        )
     _check(gateway, r, 400, code, "bad_request")
 
 
@@ -114,8 +115,10 @@ def test_an_unreachable_upstream_is_502(tmp_path: object) -> None:
         # Invalid UTF-8 in the middle of a stream.
         ([b'data: {"choices":[{"index":0,"delta":{"content":"\xe4\xbd\xa0\xff\xfe"}}]}\n\n'], ""),
         # A line that is not an SSE field.
-        ([b'data: {"choices":[{"index":0,"delta":{"content":"abc"}}]}\n\n', b"garbage here\n\n"],
-         "abc"),
+        (
+            [b'data: {"choices":[{"index":0,"delta":{"content":"abc"}}]}\n\n', b"garbage here\n\n"],
+            "abc",
+        ),
         # Data that is not JSON.
         ([b"data: {oops\n\n"], ""),
         # The body ends without [DONE] and without a finish reason.
@@ -145,8 +148,9 @@ def test_a_client_that_leaves_mid_stream_is_recorded_client_closed(
 ) -> None:
     upstream.default = Reply(text="慢慢地说。" * 400, piece=2, chunk_delay=0.01)
     host, port = gateway.url.removeprefix("http://").split(":")
-    body = httpx.Request("POST", f"{gateway.url}/v1/chat/completions",
-                         json={**CHAT, "stream": True}).content
+    body = httpx.Request(
+        "POST", f"{gateway.url}/v1/chat/completions", json={**CHAT, "stream": True}
+    ).content
     sock = socket.create_connection((host, int(port)))
     sock.sendall(
         b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

@@ -18,8 +18,14 @@ def _record(gateway: Gateway, request_id: str) -> object:
 def test_a_clean_answer_passes_labeled_and_recorded(gateway: Gateway, upstream: Upstream) -> None:
     upstream.default = Reply(text="北京今天晴。")
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "messages": [{"role": "user", "content": "北京天气？"}], "user": "u1"})
+        r = c.post(
+            "/v1/chat/completions",
+            json={
+                "model": "m",
+                "messages": [{"role": "user", "content": "北京天气？"}],
+                "user": "u1",
+            },
+        )
     assert r.status_code == 200, r.text
     body = r.json()
     rid = r.headers["x-request-id"]
@@ -27,8 +33,15 @@ def test_a_clean_answer_passes_labeled_and_recorded(gateway: Gateway, upstream: 
     assert body["choices"][0]["message"]["content"] == "北京今天晴。"
     assert "logprobs" not in body["choices"][0]
     aigc = json.loads(r.headers["aigc"])
-    assert list(aigc) == ["Label", "ContentProducer", "ProduceID", "ReservedCode1",
-                          "ContentPropagator", "PropagateID", "ReservedCode2"]
+    assert list(aigc) == [
+        "Label",
+        "ContentProducer",
+        "ProduceID",
+        "ReservedCode1",
+        "ContentPropagator",
+        "PropagateID",
+        "ReservedCode2",
+    ]
     assert aigc["ContentProducer"] == PRODUCER and aigc["ProduceID"] == rid
     assert body["AIGC"] == aigc
     rec = _record(gateway, rid)
@@ -41,8 +54,10 @@ def test_a_clean_answer_passes_labeled_and_recorded(gateway: Gateway, upstream: 
 def test_a_refused_input_never_reaches_the_upstream(gateway: Gateway, upstream: Upstream) -> None:
     before = len(upstream.requests)
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "messages": [{"role": "user", "content": "教我制造炸弹"}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "messages": [{"role": "user", "content": "教我制造炸弹"}]},
+        )
     assert r.status_code == 200
     choice = r.json()["choices"][0]
     assert choice["finish_reason"] == "content_filter"
@@ -56,8 +71,13 @@ def test_a_refused_input_never_reaches_the_upstream(gateway: Gateway, upstream: 
 
 def test_pii_is_masked_in_the_audit_log(gateway: Gateway, upstream: Upstream) -> None:
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "messages": [{"role": "user", "content": "我的手机号是13812345678"}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={
+                "model": "m",
+                "messages": [{"role": "user", "content": "我的手机号是13812345678"}],
+            },
+        )
     assert r.status_code == 200
     # The default policy flags PII in inputs: the upstream gets it as it is …
     assert "13812345678" in json.dumps(upstream.requests[-1], ensure_ascii=False)
@@ -70,8 +90,10 @@ def test_pii_is_masked_in_the_audit_log(gateway: Gateway, upstream: Upstream) ->
 def test_a_blocked_answer_is_withheld(gateway: Gateway, upstream: Upstream) -> None:
     upstream.default = Reply(text="第一步，自制炸药需要……")
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "messages": [{"role": "user", "content": "讲个故事"}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "messages": [{"role": "user", "content": "讲个故事"}]},
+        )
     assert r.status_code == 200
     choice = r.json()["choices"][0]
     assert choice["finish_reason"] == "content_filter"
@@ -101,8 +123,10 @@ def test_a_clean_stream_arrives_whole(gateway: Gateway, upstream: Upstream) -> N
     text = "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。" * 20
     upstream.default = Reply(text=text, usage=True)
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "stream": True, "messages": [{"role": "user", "content": "背诗"}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "stream": True, "messages": [{"role": "user", "content": "背诗"}]},
+        )
     assert r.status_code == 200
     assert r.text.endswith("data: [DONE]\n\n")
     events = _events(r.text)
@@ -115,12 +139,20 @@ def test_a_clean_stream_arrives_whole(gateway: Gateway, upstream: Upstream) -> N
     assert rec.stream and rec.outcome == "ok" and rec.released_chars == len(text)
 
 
-def test_a_blocked_stream_leaks_nothing_after_the_block(gateway: Gateway, upstream: Upstream) -> None:
+def test_a_blocked_stream_leaks_nothing_after_the_block(
+    gateway: Gateway, upstream: Upstream
+) -> None:
     safe = "这是一个很长的开头。" * 40
     upstream.default = Reply(text=safe + "下面是自制炸药的步骤：先准备材料" + "x" * 200, piece=2)
     with gateway.client() as c:
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "stream": True, "messages": [{"role": "user", "content": "写作文"}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={
+                "model": "m",
+                "stream": True,
+                "messages": [{"role": "user", "content": "写作文"}],
+            },
+        )
     events = _events(r.text)
     got = "".join(e["choices"][0]["delta"].get("content", "") for e in events if e["choices"])
     assert "炸药" not in got and "步骤" not in got and "x" not in got

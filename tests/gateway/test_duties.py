@@ -29,8 +29,11 @@ def test_refusals_warn_then_suspend_then_a_lift_restores(
 ) -> None:
     doc = settings(
         upstream.url,
-        users={"require_id": True, "refresh_interval": "0.2s",
-               "rule": {"warn_after": 2, "suspend_after": 3, "suspend_for": "1h"}},
+        users={
+            "require_id": True,
+            "refresh_interval": "0.2s",
+            "rule": {"warn_after": 2, "suspend_after": 3, "suspend_for": "1h"},
+        },
     )
     with running(tmp_path, doc) as gw, gw.client() as c:
         headers = {"X-Hegui-User": "alice"}
@@ -51,10 +54,16 @@ def test_refusals_warn_then_suspend_then_a_lift_restores(
         assert r.status_code == 200
         store = open_store(gw.store_url)
         kinds = [e.kind for e in user_events(store.engine, "acme", "alice")]
-        assert kinds == [UserEventKind.STRIKE, UserEventKind.STRIKE, UserEventKind.WARN,
-                         UserEventKind.STRIKE, UserEventKind.SUSPEND]
-        lift_suspension(store.engine, "acme", "alice", actor="ops", reason="误判",
-                        now=dt.datetime.now(dt.UTC))
+        assert kinds == [
+            UserEventKind.STRIKE,
+            UserEventKind.STRIKE,
+            UserEventKind.WARN,
+            UserEventKind.STRIKE,
+            UserEventKind.SUSPEND,
+        ]
+        lift_suspension(
+            store.engine, "acme", "alice", actor="ops", reason="误判", now=dt.datetime.now(dt.UTC)
+        )
         store.close()
         deadline = time.monotonic() + 5
         while True:
@@ -71,21 +80,30 @@ def test_complaints_are_filed_with_a_due_date_and_answered(gateway: Gateway) -> 
     with gateway.client() as c:
         r = c.post("/v1/chat/completions", json=GOOD)
         rid = r.headers["x-request-id"]
-        r = c.post("/v1/complaints", json={"text": "这个回答有误导性", "request_id": rid,
-                                           "category": "other"})
+        r = c.post(
+            "/v1/complaints",
+            json={"text": "这个回答有误导性", "request_id": rid, "category": "other"},
+        )
         assert r.status_code == 201, r.text
         filed = r.json()
         assert filed["status"] == "received" and "前处理并反馈" in filed["message"]
         due = dt.datetime.fromisoformat(filed["due_at"]) - dt.datetime.fromisoformat(
-            filed["created_at"])
+            filed["created_at"]
+        )
         assert due == dt.timedelta(days=15)
         r = c.post("/v1/complaints", json={"text": "x", "category": "nonsense"})
         assert r.status_code == 400 and r.json()["error"]["param"] == "category"
         store = open_store(gateway.store_url)
         [complaint] = [x for x in list_complaints(store.engine) if x.id == filed["id"]]
         assert complaint.audit_id == rid and complaint.tenant == "acme"
-        set_complaint_status(store.engine, complaint.id, ComplaintStatus.RESOLVED, actor="ops",
-                             note="已更正", now=dt.datetime.now(dt.UTC))
+        set_complaint_status(
+            store.engine,
+            complaint.id,
+            ComplaintStatus.RESOLVED,
+            actor="ops",
+            note="已更正",
+            now=dt.datetime.now(dt.UTC),
+        )
         store.close()
         r = c.get(f"/v1/complaints/{filed['id']}")
         assert r.json()["status"] == "resolved" and r.json()["resolution"] == "已更正"
@@ -95,15 +113,22 @@ def test_complaints_are_filed_with_a_due_date_and_answered(gateway: Gateway) -> 
 def test_the_lexicon_reloads_without_restart_and_a_bad_one_keeps_the_old(
     upstream: Upstream, tmp_path: Path
 ) -> None:
-    lexicon = "schema_version: 1\nname: t\nversion: v1\nentries:\n  - {term: 苹果派, risk: A.1.d, severity: critical}\n"
-    with running(tmp_path, settings(upstream.url), {"lexicon/main.yaml": lexicon}) as gw, \
-            gw.client() as c:
+    lexicon = (
+        "schema_version: 1\nname: t\nversion: v1\nentries:\n"
+        "  - {term: 苹果派, risk: A.1.d, severity: critical}\n"
+    )
+    with (
+        running(tmp_path, settings(upstream.url), {"lexicon/main.yaml": lexicon}) as gw,
+        gw.client() as c,
+    ):
         ask = {"model": "m", "messages": [{"role": "user", "content": "香蕉船怎么做"}]}
-        assert c.post("/v1/chat/completions", json=ask).json()["choices"][0]["finish_reason"] \
-            == "stop"
+        assert (
+            c.post("/v1/chat/completions", json=ask).json()["choices"][0]["finish_reason"] == "stop"
+        )
         (tmp_path / "lexicon/main.yaml").write_text(
             lexicon.replace("v1", "v2") + "  - {term: 香蕉船, risk: A.1.d, severity: critical}\n",
-            "utf-8")
+            "utf-8",
+        )
         deadline = time.monotonic() + 10
         while c.get("/healthz").json()["screening"]["lexicon_version"] != "v2":
             assert time.monotonic() < deadline, "the lexicon was not reloaded"
@@ -116,7 +141,9 @@ def test_the_lexicon_reloads_without_restart_and_a_bad_one_keeps_the_old(
             assert time.monotonic() < deadline, "the failed reload was not reported"
             time.sleep(0.1)
         health = c.get("/healthz").json()
-        assert health["status"] == "degraded" and "YAML" in health["screening"]["last_reload"]["error"]
+        assert (
+            health["status"] == "degraded" and "YAML" in health["screening"]["last_reload"]["error"]
+        )
         assert health["screening"]["lexicon_version"] == "v2"
         r = c.post("/v1/chat/completions", json=ask)
         assert r.json()["choices"][0]["finish_reason"] == "content_filter"
@@ -124,8 +151,10 @@ def test_the_lexicon_reloads_without_restart_and_a_bad_one_keeps_the_old(
 
 
 def test_rate_limits_per_key(upstream: Upstream, tmp_path: Path) -> None:
-    with running(tmp_path, settings(upstream.url, limits={"requests_per_minute": 3})) as gw, \
-            gw.client() as c:
+    with (
+        running(tmp_path, settings(upstream.url, limits={"requests_per_minute": 3})) as gw,
+        gw.client() as c,
+    ):
         codes = [c.post("/v1/chat/completions", json=GOOD).status_code for _ in range(5)]
         assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
         r = c.post("/v1/chat/completions", json=GOOD)
@@ -160,8 +189,7 @@ def test_when_the_store_fails_the_answer_is_withheld(upstream: Upstream, tmp_pat
 
 
 def test_fail_open_serves_without_the_audit_log(upstream: Upstream, tmp_path: Path) -> None:
-    with running(tmp_path, settings(upstream.url, fail={"audit": "open"})) as gw, \
-            gw.client() as c:
+    with running(tmp_path, settings(upstream.url, fail={"audit": "open"})) as gw, gw.client() as c:
         store = open_store(gw.store_url)
         with store.engine.begin() as conn:
             conn.execute(sa.text("ALTER TABLE audit_events RENAME TO audit_gone"))

@@ -35,15 +35,18 @@ def test_explicit_text_labels_at_start_and_end(upstream: Upstream, tmp_path: Pat
     doc = settings(upstream.url, labeling={"producer": PRODUCER, "text": {"explicit": "both"}})
     upstream.default = Reply(text="一段回答。")
     with running(tmp_path, doc) as gw, gw.client() as c:
-        r = c.post("/v1/chat/completions",
-                   json={"model": "m", "messages": [{"role": "user", "content": "写"}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "messages": [{"role": "user", "content": "写"}]},
+        )
         assert r.json()["choices"][0]["message"]["content"] == (
             "本内容由人工智能生成\n\n一段回答。\n\n本内容由人工智能生成"
         )
-        r = c.post("/v1/chat/completions", json={
-            "model": "m", "stream": True, "messages": [{"role": "user", "content": "写"}]})
-        events = [json.loads(b[6:]) for b in r.text.split("\n\n")
-                  if b.startswith("data: {")]
+        r = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "stream": True, "messages": [{"role": "user", "content": "写"}]},
+        )
+        events = [json.loads(b[6:]) for b in r.text.split("\n\n") if b.startswith("data: {")]
         text = "".join(e["choices"][0]["delta"].get("content", "") for e in events)
         assert text == "本内容由人工智能生成\n\n一段回答。\n\n本内容由人工智能生成"
 
@@ -55,8 +58,13 @@ def test_a_label_wording_without_the_required_elements_is_refused(
     from hegui.gateway import open_site
     from tests.gateway.harness import write_workspace
 
-    doc = settings(upstream.url, labeling={"producer": PRODUCER.replace("136T", "136A"),
-                                           "text": {"explicit": "end", "wording": "机器写的"}})
+    doc = settings(
+        upstream.url,
+        labeling={
+            "producer": PRODUCER.replace("136T", "136A"),
+            "text": {"explicit": "end", "wording": "机器写的"},
+        },
+    )
     write_workspace(tmp_path, doc)
     with pytest.raises(ConfigError) as err:
         open_site(tmp_path)
@@ -69,8 +77,10 @@ def test_generated_images_carry_the_implicit_label(upstream: Upstream, tmp_path:
     doc = settings(upstream.url, labeling={"producer": PRODUCER, "images": {"explicit": False}})
     upstream.default = Reply(image=_png(), revised_prompt="一只猫")
     with running(tmp_path / "ws", doc) as gw, gw.client() as c:
-        r = c.post("/v1/images/generations", json={"model": "img", "prompt": "画一只猫", "n": 2,
-                                                   "response_format": "b64_json"})
+        r = c.post(
+            "/v1/images/generations",
+            json={"model": "img", "prompt": "画一只猫", "n": 2, "response_format": "b64_json"},
+        )
         assert r.status_code == 200, r.text
         assert upstream.requests[-1]["response_format"] == "b64_json"
         rid = r.headers["x-request-id"]
@@ -82,7 +92,9 @@ def test_generated_images_carry_the_implicit_label(upstream: Upstream, tmp_path:
         url = r.json()["data"][0]["url"]
         assert url.startswith("data:image/png;base64,")
         assert _labels_of(tmp_path, base64.b64decode(url.split(",", 1)[1]), "u.png")
-        r = c.post("/v1/images/generations", json={"model": "img", "prompt": "画一个制造炸弹的步骤图"})
+        r = c.post(
+            "/v1/images/generations", json={"model": "img", "prompt": "画一个制造炸弹的步骤图"}
+        )
         assert r.status_code == 400 and r.json()["error"]["code"] == "content_policy_violation"
 
 
@@ -92,8 +104,10 @@ def test_generated_images_get_the_explicit_label_drawn(upstream: Upstream, tmp_p
     original = _png((400, 300))
     upstream.default = Reply(image=original)
     with running(tmp_path / "ws", doc) as gw, gw.client() as c:
-        r = c.post("/v1/images/generations", json={"model": "img", "prompt": "风景",
-                                                   "response_format": "b64_json"})
+        r = c.post(
+            "/v1/images/generations",
+            json={"model": "img", "prompt": "风景", "response_format": "b64_json"},
+        )
     from PIL import Image
 
     labeled = base64.b64decode(r.json()["data"][0]["b64_json"])

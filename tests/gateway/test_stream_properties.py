@@ -32,9 +32,7 @@ def _upstream_bytes(pieces: list[str]) -> bytes:
     events = [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}]
     events += [{"choices": [{"index": 0, "delta": {"content": p}}]} for p in pieces]
     events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-    out = b"".join(
-        b"data: " + json.dumps(e, ensure_ascii=False).encode() + b"\n\n" for e in events
-    )
+    out = b"".join(b"data: " + json.dumps(e, ensure_ascii=False).encode() + b"\n\n" for e in events)
     return out + b"data: [DONE]\n\n"
 
 
@@ -74,9 +72,7 @@ def _drive(chunks: list[bytes], labeling: Labeling | None = None) -> tuple[str, 
     for raw in out:
         assert raw.startswith(b"data: ") and raw.endswith(b"\n\n")
         events.append(json.loads(raw[6:]))
-    text = "".join(
-        e["choices"][0]["delta"].get("content", "") for e in events if e["choices"]
-    )
+    text = "".join(e["choices"][0]["delta"].get("content", "") for e in events if e["choices"])
     return text, events, pipe.stopped
 
 

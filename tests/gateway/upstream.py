@@ -59,8 +59,12 @@ def chat_events(reply: Reply, kind: str = "chat") -> list[bytes]:
         else:
             events.append({"choices": [{"index": 0, "text": piece}]})
     if reply.tool_arguments is not None:
-        call = {"index": 0, "id": "call_1", "type": "function",
-                "function": {"name": "lookup", "arguments": reply.tool_arguments}}
+        call = {
+            "index": 0,
+            "id": "call_1",
+            "type": "function",
+            "function": {"name": "lookup", "arguments": reply.tool_arguments},
+        }
         events.append({"choices": [{"index": 0, "delta": {"tool_calls": [call]}}]})
     last: dict[str, Any] = {"index": 0, "finish_reason": reply.finish_reason}
     last["delta" if kind == "chat" else "text"] = {} if kind == "chat" else ""
@@ -68,7 +72,8 @@ def chat_events(reply: Reply, kind: str = "chat") -> list[bytes]:
     if reply.usage:
         events.append({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 5}})
     out = [
-        b"data: " + json.dumps({"id": "up", "model": "m", **e}, ensure_ascii=False).encode()
+        b"data: "
+        + json.dumps({"id": "up", "model": "m", **e}, ensure_ascii=False).encode()
         + b"\n\n"
         for e in events
     ]
@@ -162,7 +167,9 @@ class Upstream:
                     self._chunks(reply.raw, reply.chunk_delay)
                     return
                 if self.path.endswith("/images/generations"):
-                    item: dict[str, Any] = {"b64_json": base64.b64encode(reply.image or b"").decode()}
+                    item: dict[str, Any] = {
+                        "b64_json": base64.b64encode(reply.image or b"").decode()
+                    }
                     if reply.revised_prompt:
                         item["revised_prompt"] = reply.revised_prompt
                     self._send(200, json.dumps({"created": 1, "data": [item] * body.get("n", 1)}))
@@ -176,15 +183,28 @@ class Upstream:
                     if reply.reasoning:
                         message["reasoning_content"] = reply.reasoning
                     if reply.tool_arguments is not None:
-                        message["tool_calls"] = [{"id": "call_1", "type": "function", "function": {
-                            "name": "lookup", "arguments": reply.tool_arguments}}]
-                    choice: dict[str, Any] = {"index": 0, "message": message,
-                                              "finish_reason": reply.finish_reason,
-                                              "logprobs": {"content": [{"token": reply.text}]}}
+                        message["tool_calls"] = [
+                            {
+                                "id": "call_1",
+                                "type": "function",
+                                "function": {"name": "lookup", "arguments": reply.tool_arguments},
+                            }
+                        ]
+                    choice: dict[str, Any] = {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": reply.finish_reason,
+                        "logprobs": {"content": [{"token": reply.text}]},
+                    }
                 else:
                     choice = {"index": 0, "text": reply.text, "finish_reason": reply.finish_reason}
-                payload = {"id": "up-1", "object": "chat.completion", "model": body["model"],
-                           "choices": [choice], "usage": {"prompt_tokens": 3}}
+                payload = {
+                    "id": "up-1",
+                    "object": "chat.completion",
+                    "model": body["model"],
+                    "choices": [choice],
+                    "usage": {"prompt_tokens": 3},
+                }
                 self._send(200, json.dumps(payload, ensure_ascii=False))
 
             def _send(self, status: int, text: str) -> None:

@@ -20,6 +20,12 @@ COMMAND_MODULES = [
     "hegui.cli.lexicon",
     "hegui.cli.screen",
     "hegui.cli.label",
+    "hegui.cli.gateway",
+    "hegui.cli.store",
+    "hegui.cli.users",
+    "hegui.cli.keys",
+    "hegui.cli.audit",
+    "hegui.cli.complaints",
 ]
 
 

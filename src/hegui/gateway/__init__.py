@@ -30,7 +30,7 @@ from hegui.gateway._settings import (
     UpstreamSettings,
     load_settings,
 )
-from hegui.gateway._site import SETTINGS_FILE, Site, find_site, open_site
+from hegui.gateway._site import SETTINGS_FILE, Site, find_site, open_site, resolve_store_url
 
 __all__ = [
     "CHECK",
@@ -50,5 +50,6 @@ __all__ = [
     "load_settings",
     "open_site",
     "record_config_evidence",
+    "resolve_store_url",
     "serve",
 ]

@@ -38,8 +38,11 @@ def check_labeling(settings: Labeling) -> list[tuple[str, str, str]]:
         result = check_provider_code(settings.producer)
         if isinstance(result, list):
             problems.append(
-                ("labeling.producer", "; ".join(result),
-                 "the 27-character provider code of the TC260 coding guide")
+                (
+                    "labeling.producer",
+                    "; ".join(result),
+                    "the 27-character provider code of the TC260 coding guide",
+                )
             )
     try:
         check_wording(settings.text.wording)

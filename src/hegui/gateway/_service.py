@@ -32,7 +32,7 @@ from hegui.gateway._protocol import ChatRequest, CompletionRequest, message_text
 from hegui.gateway._response import EventStream, error_response, json_response
 from hegui.gateway._screening import Action, Direction, Screening, Snapshot, Verdict
 from hegui.gateway._settings import FailMode, GatewaySettings, InputScope, RefusalStyle
-from hegui.gateway._sse import DONE, SseReader, BadStreamError
+from hegui.gateway._sse import DONE, BadStreamError, SseReader
 from hegui.gateway._stream import StreamPipeline, sse
 from hegui.gateway._trail import Trail
 from hegui.gateway._upstream import Upstreams

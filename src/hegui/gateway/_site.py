@@ -17,7 +17,7 @@ from hegui.errors import ConfigError, InputError
 from hegui.gateway._settings import GatewaySettings, load_settings
 from hegui.store import default_store_url
 
-__all__ = ["SETTINGS_FILE", "Site", "find_site", "open_site"]
+__all__ = ["SETTINGS_FILE", "Site", "find_site", "open_site", "resolve_store_url"]
 
 SETTINGS_FILE = "gateway.yaml"
 _LEXICON_SUFFIXES = {".yaml", ".yml", ".jsonl", ".csv", ".xlsx"}
@@ -93,3 +93,34 @@ def open_site(workspace: Path | None = None, *, cwd: Path | None = None) -> Site
         store_url=settings.store.url or default_store_url(root),
         evidence_dir=root / "evidence",
     )
+
+
+def resolve_store_url(workspace: Path | None = None, store: str | None = None) -> str:
+    """The store URL a command uses: ``store`` if given, else the workspace's.
+
+    The workspace's is ``store.url`` of its ``gateway.yaml``, else its SQLite file. Without
+    ``workspace`` the nearest folder with ``gateway.yaml`` or ``hegui.yaml`` is used.
+
+    Raises:
+        InputError: no store given and no workspace found.
+        ConfigError: the workspace's ``gateway.yaml`` is invalid.
+    """
+    if store:
+        return store
+    if workspace is None:
+        start = Path.cwd().resolve()
+        for folder in (start, *start.parents):
+            if (folder / SETTINGS_FILE).is_file() or (folder / "hegui.yaml").is_file():
+                workspace = folder
+                break
+        else:
+            raise InputError(
+                f"no workspace (gateway.yaml or hegui.yaml) in {start} or above; pass "
+                "--workspace DIR or --store URL"
+            )
+    root = workspace.resolve()
+    if (root / SETTINGS_FILE).is_file():
+        url = load_settings(root / SETTINGS_FILE).store.url
+        if url:
+            return url
+    return default_store_url(root)

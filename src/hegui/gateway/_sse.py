@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["DONE", "SseReader", "BadStreamError"]
+__all__ = ["DONE", "BadStreamError", "SseReader"]
 
 DONE = object()
 """The ``[DONE]`` sentinel that ends an OpenAI stream."""
