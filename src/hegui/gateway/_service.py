@@ -129,10 +129,8 @@ class Service:
 
         Returns the 503 to send instead when that failed and the audit duty fails closed.
         """
-        try:
-            record = trail.record(self.settings.retention, snap)
-        except HeguiError:
-            record = trail.record(self.settings.retention, None)
+        # Masking needs the recognizers even where nothing was screened (complaints).
+        record = trail.record(self.settings.retention, snap or self.screening.current)
         self.metrics.finished(trail)
         self._log(trail)
         try:
@@ -157,7 +155,9 @@ class Service:
         self.metrics.finished(trail)
         self._log(trail)
         with contextlib.suppress(StoreError):
-            self.writer.submit(trail.record(self.settings.retention, snap))
+            self.writer.submit(
+                trail.record(self.settings.retention, snap or self.screening.current)
+            )
 
     def _log(self, trail: Trail) -> None:
         _log.info(

@@ -70,7 +70,8 @@ class Trail:
     input_action: Action | None = None
     output_action: Action | None = None
     inputs: list[str] = field(default_factory=list)
-    input_pii: list[list[Finding]] = field(default_factory=list)
+    input_pii: list[list[Finding]] | None = None
+    """PII findings per input text, when screening found them (else recognizers run)."""
     output: str | None = None
     released_chars: int | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -137,11 +138,14 @@ class Trail:
             if retention.input is KeepForm.FULL:
                 input_text = joined
             elif retention.input is KeepForm.MASKED:
+                known: list[list[Finding] | None] = (
+                    list(self.input_pii)
+                    if self.input_pii is not None
+                    else [None] * len(self.inputs)
+                )
                 parts = [
                     snap.mask_pii(t, pii) if snap else t
-                    for t, pii in zip(
-                        self.inputs, self.input_pii or [[]] * len(self.inputs), strict=False
-                    )
+                    for t, pii in zip(self.inputs, known, strict=True)
                 ]
                 input_text = "\n".join(parts)
         output_text: str | None = None
