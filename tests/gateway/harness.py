@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import threading
 import time
 from collections.abc import Iterator
@@ -132,3 +133,6 @@ def running(
     finally:
         server.should_exit = True
         thread.join(30)
+        assert not thread.is_alive(), "the gateway did not shut down"
+        # Objects the server dropped are finalized here, not in whichever test runs next.
+        gc.collect()
