@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -45,6 +46,7 @@ PY = sys.executable
 PRODUCER = "001191440300708461136T1XGW3"
 ANSWER = "这是一个用于压力测试的普通回答，内容安全，没有任何敏感信息。" * 2
 PROMPT = "请简单介绍一下北京的天气和交通情况。"
+_CONTENT = re.compile(rb'"content":\s*"[^"]')
 
 
 # --- the fake upstream (its own process) ---------------------------------------------------
@@ -126,7 +128,7 @@ async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, r
             chunk = await reader.readexactly(size)
             await reader.readline()
             body += chunk
-            if first is None and b'"content":"' in chunk and b'"content":""' not in chunk:
+            if first is None and _CONTENT.search(chunk):
                 first = time.perf_counter() - start
     complete = status == 200 and (not stream or body.rstrip().endswith(b"data: [DONE]"))
     return status, time.perf_counter() - start, first, rid, complete

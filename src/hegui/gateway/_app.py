@@ -20,6 +20,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hegui.gateway._access import KeyRing, UserGuard
+from hegui.gateway._complaints import complaint, complaint_status, models
+from hegui.gateway._completions import completion
+from hegui.gateway._images import images
 from hegui.gateway._labels import Labeler
 from hegui.gateway._metrics import Metrics
 from hegui.gateway._response import json_response
@@ -116,28 +119,28 @@ def create_app(
         return state.service
 
     @app.post("/v1/chat/completions")
-    async def chat_completions(request: Request) -> Response:
-        return await service().completion(request, "chat")
+    async def route_chat_completions(request: Request) -> Response:
+        return await completion(service(), request, "chat")
 
     @app.post("/v1/completions")
-    async def completions(request: Request) -> Response:
-        return await service().completion(request, "completion")
+    async def route_completions(request: Request) -> Response:
+        return await completion(service(), request, "completion")
 
     @app.post("/v1/images/generations")
-    async def images(request: Request) -> Response:
-        return await service().images(request)
+    async def route_images(request: Request) -> Response:
+        return await images(service(), request)
 
     @app.get("/v1/models")
-    async def models(request: Request) -> Response:
-        return await service().models(request)
+    async def route_models(request: Request) -> Response:
+        return await models(service(), request)
 
     @app.post("/v1/complaints")
-    async def complaints(request: Request) -> Response:
-        return await service().complaint(request)
+    async def route_complaints(request: Request) -> Response:
+        return await complaint(service(), request)
 
     @app.get("/v1/complaints/{complaint_id}")
-    async def complaint_status(request: Request, complaint_id: str) -> Response:
-        return await service().complaint_status(request, complaint_id)
+    async def route_complaint_status(request: Request, complaint_id: str) -> Response:
+        return await complaint_status(service(), request, complaint_id)
 
     @app.get("/healthz")
     async def healthz() -> Response:
