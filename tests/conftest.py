@@ -6,8 +6,17 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.helpers.model_server import ModelServer
+
+# Property tests here mostly do I/O (temporary files, spreadsheets, media carriers): on a loaded
+# CI machine one example can take seconds, and a per-example deadline then fails a correct test
+# (it did once: test_csv_round_trip_any_text). The suite's time limit is CI's; examples have none.
+settings.register_profile(
+    "hegui", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("hegui")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

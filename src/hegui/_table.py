@@ -19,10 +19,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hegui.errors import ConfigError, MissingDependencyError
+from hegui.errors import ConfigError, CorruptFileError, MissingDependencyError
 from hegui.evidence import write_atomic
 
 __all__ = [
+    "MAX_TABLE_CELLS",
+    "MAX_TABLE_ROWS",
     "Row",
     "Sheet",
     "Table",
@@ -32,6 +34,11 @@ __all__ = [
     "require_columns",
     "write_table",
 ]
+
+MAX_TABLE_ROWS = 1_048_576
+"""Most rows read from one sheet or CSV file: Excel's own sheet limit."""
+MAX_TABLE_CELLS = 20_000_000
+"""Most cells read from one file, all sheets together."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What makes Excel and WPS read a CSV cell as a formula (OWASP "CSV injection")."""
@@ -93,23 +100,34 @@ def read_bytes(path: Path) -> bytes:
         raise ConfigError(f"cannot read the file: {exc.strerror}", path=path) from None
 
 
-def read_table(path: Path, *, extra: str, data: bytes | None = None) -> list[Sheet]:
+def read_table(
+    path: Path,
+    *,
+    extra: str,
+    data: bytes | None = None,
+    max_rows: int = MAX_TABLE_ROWS,
+    max_cells: int = MAX_TABLE_CELLS,
+) -> list[Sheet]:
     """Every sheet of an ``.xlsx`` file, or the one table of a CSV (any other suffix).
 
     Args:
         path: The file, named in every error.
         extra: The hegui extra that installs openpyxl for the caller's feature.
         data: The file's contents when the caller has read them already.
+        max_rows: Most rows read from one sheet (or the CSV file).
+        max_cells: Most cells read from the whole file.
 
     Raises:
-        ConfigError: the file cannot be read, is neither UTF-8 nor GB18030, or is not a workbook.
+        ConfigError: the file cannot be read, is neither UTF-8 nor GB18030, is not a workbook
+            (or a crafted one: see ``hegui._zipcheck``), or exceeds the row or cell limit.
         MissingDependencyError: an XLSX file and openpyxl is not installed.
     """
     if data is None:
         data = read_bytes(path)
+    budget = _Budget(path, max_rows, max_cells)
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(data, path, extra)
-    return [_sheet(None, _csv_records(data, path))]
+        return _read_xlsx(data, path, extra, budget)
+    return [_sheet(None, _csv_records(data, path), budget)]
 
 
 def require_columns(
@@ -206,11 +224,49 @@ def _csv_records(data: bytes, path: Path) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, record
 
 
-def _read_xlsx(data: bytes, path: Path, extra: str) -> list[Sheet]:
+class _Budget:
+    """Counts rows and cells while a file is read, and stops at the limits (S14)."""
+
+    def __init__(self, path: Path, max_rows: int, max_cells: int) -> None:
+        self.path = path
+        self.max_rows = max_rows
+        self.max_cells = max_cells
+        self.cells = 0
+
+    def row(self, line: int, width: int, sheet: str | None) -> None:
+        where = f"sheet {sheet!r}: " if sheet else ""
+        if line > self.max_rows:
+            raise ConfigError(
+                f"{where}more than {self.max_rows:,} rows",
+                path=self.path,
+                line=line,
+                fix="split the file; hegui reads at most one Excel sheet's worth of rows",
+            )
+        self.cells += width
+        if self.cells > self.max_cells:
+            raise ConfigError(
+                f"{where}more than {self.max_cells:,} cells",
+                path=self.path,
+                line=line,
+                fix="split the file, or remove unused columns",
+            )
+
+
+def _read_xlsx(data: bytes, path: Path, extra: str, budget: _Budget) -> list[Sheet]:
     try:
         import openpyxl
     except ImportError as exc:
         raise MissingDependencyError("reading XLSX", "openpyxl", extra) from exc
+    from hegui._zipcheck import check_zip
+
+    try:
+        check_zip(data, name=path)
+    except CorruptFileError as exc:
+        raise ConfigError(
+            f"not a readable XLSX workbook: {str(exc).removeprefix(f'{path}: ')}",
+            path=path,
+            fix="re-save it from Excel",
+        ) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -225,6 +281,7 @@ def _read_xlsx(data: bytes, path: Path, extra: str) -> list[Sheet]:
                     (number, ["" if v is None else str(v) for v in values])
                     for number, values in enumerate(ws.iter_rows(values_only=True), start=1)
                 ),
+                budget,
             )
             for ws in book.worksheets
         ]
@@ -232,11 +289,12 @@ def _read_xlsx(data: bytes, path: Path, extra: str) -> list[Sheet]:
         book.close()
 
 
-def _sheet(name: str | None, records: Iterable[tuple[int, list[str]]]) -> Sheet:
+def _sheet(name: str | None, records: Iterable[tuple[int, list[str]]], budget: _Budget) -> Sheet:
     header: tuple[str, ...] = ()
     header_line = 0
     rows: list[Row] = []
     for line, record in records:
+        budget.row(line, len(record), name)
         cells = [c.strip() for c in record]
         if not any(cells):
             continue

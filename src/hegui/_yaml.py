@@ -4,6 +4,11 @@ User documents (profiles, policies, lexicons, banks) are validated by pydantic; 
 wrong the error must name the file, the line and the field. PyYAML's composer gives every node
 a mark, so we build the Python value from the node tree ourselves and keep a map from the
 field path (``("service", "modalities", 1)``) to its 1-based line.
+
+Anchors and aliases (``&a`` / ``*a``) are refused: building the value from the node tree would
+copy a shared node once per alias, so a few hundred bytes of nested aliases ("billion laughs")
+would expand into gigabytes. No hegui document needs them. The number of nodes is capped too
+(``MAX_YAML_NODES``); libyaml itself caps nesting at 1,000 levels.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from pydantic import BaseModel, ValidationError
 from hegui.errors import ConfigError, ConfigIssue
 
 M = TypeVar("M", bound=BaseModel)
+
+MAX_YAML_NODES = 5_000_000
+"""Most nodes (scalars, lists, mappings) one document may hold; a 100,000-term lexicon in YAML
+has about 600,000. Pass ``max_nodes`` to :func:`parse_yaml` to change it."""
 Loc = tuple[str | int, ...]
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -44,11 +53,14 @@ class YamlDocument:
         return self.lines.get((), None)
 
 
-def parse_yaml(text: str, path: Path | None = None) -> YamlDocument:
+def parse_yaml(
+    text: str, path: Path | None = None, *, max_nodes: int = MAX_YAML_NODES
+) -> YamlDocument:
     """Parse one YAML document from ``text``.
 
     Raises:
-        ConfigError: the text is not valid YAML, holds several documents, or repeats a key.
+        ConfigError: the text is not valid YAML, holds several documents, repeats a key, uses
+            anchors/aliases, or has more than ``max_nodes`` nodes.
     """
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -64,7 +76,7 @@ def parse_yaml(text: str, path: Path | None = None) -> YamlDocument:
     if node is None:
         return YamlDocument(None, path, {(): 1})
     lines: dict[Loc, int] = {(): node.start_mark.line + 1}
-    data = _build(node, (), lines, path)
+    data = _Builder(lines, path, max_nodes).build(node, ())
     return YamlDocument(data, path, lines)
 
 
@@ -88,37 +100,71 @@ def load_yaml(path: Path) -> YamlDocument:
 _scalars = yaml.constructor.SafeConstructor()
 
 
-def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path | None) -> object:
-    if isinstance(node, yaml.MappingNode):
-        out: dict[object, object] = {}
-        for key_node, value_node in node.value:
-            key = _scalars.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int):
-                raise ConfigError(
-                    f"mapping keys must be plain strings, not {key!r}",
-                    path=path,
-                    line=key_node.start_mark.line + 1,
-                )
-            if key in out:
-                raise ConfigError(
-                    f"key {key!r} appears twice in the same mapping",
-                    path=path,
-                    line=key_node.start_mark.line + 1,
-                    field=_dotted((*loc, key)),
-                    fix="remove one of the two entries",
-                )
-            child = (*loc, key)
-            lines[child] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, child, lines, path)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items: list[object] = []
-        for i, item in enumerate(node.value):
-            child = (*loc, i)
-            lines[child] = item.start_mark.line + 1
-            items.append(_build(item, child, lines, path))
-        return items
-    return _scalars.construct_object(node, deep=True)
+class _Builder:
+    """Builds plain values from a node tree, refusing shared nodes and counting them."""
+
+    def __init__(self, lines: dict[Loc, int], path: Path | None, max_nodes: int) -> None:
+        self.lines = lines
+        self.path = path
+        self.max_nodes = max_nodes
+        self.seen: set[int] = set()
+
+    def _visit(self, node: yaml.Node, loc: Loc) -> None:
+        if id(node) in self.seen:
+            # A shared node keeps the anchor's marks; the alias sits where its key (or, in a
+            # list, its parent's key) is.
+            where = loc[:-1] if loc and isinstance(loc[-1], int) else loc
+            raise ConfigError(
+                "YAML anchors and aliases (&name / *name) are not supported (the anchor is on "
+                f"line {node.start_mark.line + 1})",
+                path=self.path,
+                line=self.lines.get(where, node.start_mark.line + 1),
+                field=_dotted(loc) or None,
+                fix="write the value out in full where the alias is used",
+            )
+        self.seen.add(id(node))
+        if len(self.seen) > self.max_nodes:
+            raise ConfigError(
+                f"the document has more than {self.max_nodes:,} values",
+                path=self.path,
+                line=node.start_mark.line + 1,
+                fix="split it into several files",
+            )
+
+    def build(self, node: yaml.Node, loc: Loc) -> object:
+        self._visit(node, loc)
+        lines, path = self.lines, self.path
+        if isinstance(node, yaml.MappingNode):
+            out: dict[object, object] = {}
+            for key_node, value_node in node.value:
+                self._visit(key_node, loc)
+                key = _scalars.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int):
+                    raise ConfigError(
+                        f"mapping keys must be plain strings, not {key!r}",
+                        path=path,
+                        line=key_node.start_mark.line + 1,
+                    )
+                if key in out:
+                    raise ConfigError(
+                        f"key {key!r} appears twice in the same mapping",
+                        path=path,
+                        line=key_node.start_mark.line + 1,
+                        field=_dotted((*loc, key)),
+                        fix="remove one of the two entries",
+                    )
+                child = (*loc, key)
+                lines[child] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items: list[object] = []
+            for i, item in enumerate(node.value):
+                child = (*loc, i)
+                lines[child] = item.start_mark.line + 1
+                items.append(self.build(item, child))
+            return items
+        return _scalars.construct_object(node, deep=True)
 
 
 def _dotted(loc: Sequence[str | int]) -> str:

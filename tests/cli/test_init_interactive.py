@@ -24,7 +24,7 @@ def test_answers_become_a_valid_profile() -> None:
         "y",  # generates content
         " \r",  # modalities: text
         f"{DOWN}\r",  # model source: fine_tuned
-        f"{DOWN} {DOWN} \r",  # features: writing, voice_synthesis
+        f"{DOWN} {DOWN} \r",  # features: writing, companion
         "n",  # no personal information
     ]
     with create_pipe_input() as pipe:
@@ -38,7 +38,7 @@ def test_answers_become_a_valid_profile() -> None:
     assert [r.value for r in profile.service.roles] == ["provider"]
     assert [m.value for m in profile.service.modalities] == ["text"]
     assert profile.service.model_source == "fine_tuned"
-    assert [f.value for f in profile.service.features] == ["writing", "voice_synthesis"]
+    assert [f.value for f in profile.service.features] == ["writing", "companion"]
     assert profile.data.personal_information.processes is False
 
 

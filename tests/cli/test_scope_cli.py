@@ -19,9 +19,9 @@ def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> No
     for ob in data["obligations"]:
         assert {"id", "instrument", "article", "confidence", "triggered_by"} <= set(ob)
     for na in data["not_applicable"]:
-        assert {"instrument", "reason"} <= set(na)
+        assert {"instrument", "reason_en", "reason_zh"} <= set(na)
     for proc in data["procedures"]:
-        assert {"id", "basis", "required", "reason"} <= set(proc)
+        assert {"id", "basis", "required", "reason_en", "reason_zh", "channel_zh"} <= set(proc)
         assert proc["required"] in (True, False, "review")
         assert all({"instrument", "article"} <= set(b) for b in proc["basis"])
 
@@ -65,5 +65,8 @@ def test_output_file_is_written_and_table_refuses_it(
 def test_table_summarises_counts(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, "scope", CHATBOT)
     assert result.code == 0
-    assert "procedures required" in result.stdout
-    assert "genai_filing" in result.stdout
+    assert "需要履行的程序 12 项" in result.stdout
+    assert "生成式人工智能服务备案" in result.stdout
+    assert "beian.cac.gov.cn" in result.stdout  # where to file, in the table too
+    en = run_cli(capsys, "scope", CHATBOT, "--lang", "en")
+    assert "12 procedures required" in en.stdout and "Where to file" in en.stdout

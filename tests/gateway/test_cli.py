@@ -136,11 +136,11 @@ def test_gateway_check_writes_evidence_once(ws: Path, capsys: pytest.CaptureFixt
     records = DirectoryStore(ws / "evidence").all()
     kinds = {ev.kinds[0]: ev.result.value for ev in records}
     assert kinds == {
-        "EV-runtime-screening": "pass",
-        "EV-runtime-labeling": "pass",
+        "EV-moderation-pipeline": "pass",
+        "EV-implicit-label-spec": "pass",
         "EV-log-retention": "pass",
         "EV-complaint-channel": "pass",
-        "EV-user-sanctions": "partial",
+        "EV-user-sanction-log": "partial",
     }
     run_cli(capsys, "gateway", "check", "--workspace", str(ws))
     assert len(DirectoryStore(ws / "evidence").all()) == 5  # unchanged settings: nothing new

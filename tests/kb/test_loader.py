@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from hegui.errors import UnknownIdError
+import hegui.kb as kb_package
+from hegui.errors import KnowledgeBaseError, UnknownIdError
 from hegui.kb import Confidence, load_kb
 
 
@@ -103,3 +107,96 @@ def test_evidence_kinds_load_with_names_and_cited_freshness() -> None:
             else:
                 assert fresh.basis is not None and fresh.confidence is not None
     assert kb.get("EV-keyword-library").check == "lexicon.check"  # type: ignore[union-attr]
+
+
+def _data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(Path(kb_package.__file__).parent / "data", target)
+    return target
+
+
+def test_an_unknown_evidence_kind_fails_the_load(tmp_path: Path) -> None:
+    data = _data_copy(tmp_path)
+    gai = data / "obligations" / "gai.yaml"
+    gai.write_text(
+        gai.read_text(encoding="utf-8").replace("[EV-bias-evaluation]", "[EV-bias-evalution]"),
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeBaseError, match=r"GAI-04-2: unknown .*mean EV-bias-evaluation"):
+        load_kb(data)
+
+
+def test_an_evidence_kind_nothing_cites_fails_the_load(tmp_path: Path) -> None:
+    data = _data_copy(tmp_path)
+    kinds = data / "evidence.yaml"
+    kinds.write_text(
+        kinds.read_text(encoding="utf-8")
+        + "  - id: EV-orphan\n    name_zh: 无人引用\n    name_en: Cited by nothing\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeBaseError, match="no obligation or procedure cites: EV-orphan"):
+        load_kb(data)
+
+
+def test_every_obligation_and_required_procedure_cites_evidence_kinds() -> None:
+    kb = load_kb()
+    cited = {k for o in kb.obligations.values() for k in o.evidence}
+    cited |= {k for p in kb.procedures.values() for k in p.evidence}
+    assert cited == set(kb.evidence_kinds)
+    documents = [k for k in kb.evidence_kinds.values() if k.check is None]
+    checks = [k for k in kb.evidence_kinds.values() if k.check is not None]
+    assert len(documents) > 100 and len(checks) >= 11
+    for kind in checks:
+        assert kind.command and kind.command.startswith("hegui "), kind.id
+
+
+def test_the_previous_release_ships_as_a_snapshot_whose_triggers_still_compile() -> None:
+    from hegui.kb import FACTS, compile_trigger
+    from hegui.kb._snapshot import history_versions, load_snapshot
+
+    assert "2026.11.29" in history_versions()
+    old = load_snapshot("2026.11.29")
+    assert old.data_version == "2026.11.29"
+    assert len(old.obligations) == 206 and len(old.procedures) == 24
+    # facts are only ever added, so every old trigger still evaluates against a profile today
+    for text in [o.trigger for o in old.obligations] + [
+        c.when for p in old.procedures for c in p.cases
+    ]:
+        compile_trigger(text, FACTS)
+
+
+def test_threshold_notes_say_exactly_what_supports_each_gb45654_figure() -> None:
+    kb = load_kb()
+    gb45654 = [t for t in kb.thresholds.values() if t.edition == "GB/T 45654-2025"]
+    backed = {t.metric for t in gb45654 if t.final_support}
+    # standards-verification-2026-12 §0: secondary sources back the final only for the bank
+    # sizes, the monthly updates and the 90 / 95 / 5 % rates.
+    assert backed == {
+        "bank.generated.total",
+        "bank.should_refuse.total",
+        "bank.non_refusal.total",
+        "bank.generated.update_interval",
+        "bank.refusal.update_interval",
+        "assess.generated.pass_rate",
+        "assess.should_refuse.refusal_rate",
+        "assess.non_refusal.refusal_rate",
+    }
+    for t in gb45654:
+        assert t.numbering_draft == "2024-05", t.id
+        assert "draft" in (t.note or ""), t.id
+        if t.metric not in backed:
+            assert "draft only" in (t.note or ""), t.id
+        assert "numbering of the 2024-05 draft" in t.cite()
+        assert "征求意见稿" in t.cite("zh")
+    assert kb.threshold("annotation.safety.share", edition="GB/T 45674-2025").cite() == (
+        "GB/T 45674-2025 8.1 b)"
+    )
+
+
+def test_gb45652_figures_sit_beside_gb45654() -> None:
+    kb = load_kb()
+    for metric in ("keywords.total", "training.manual.sample", "training.technical.pass_rate"):
+        a = kb.threshold(metric)
+        b = kb.threshold(metric, edition="GB/T 45652-2025")
+        assert a.value == b.value and b.numbering_draft == "2024-03-28"
+    assert kb.threshold("classifier.risk_coverage", edition="GB/T 45652-2025").value == 29

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hegui.kb import ServiceProfile
+from hegui.kb import ServiceProfile, describe_atom
 from hegui.kb._scope import ProcedureResult, ScopeReport, scope
 
 
@@ -42,7 +42,8 @@ def test_gai_does_not_apply_to_a_service_not_offered_to_the_public() -> None:
     na = {n.instrument: n for n in report.not_applicable}
     assert "GAI" in na
     assert na["GAI"].article == "Art. 2"
-    assert "without offering it to the domestic public" in na["GAI"].reason
+    assert "without offering it to the domestic public" in na["GAI"].reason_en
+    assert "未向境内公众提供服务的，不适用本办法" in na["GAI"].reason_zh
     assert "public_prc" in na["GAI"].because
     assert not any(o.instrument == "GAI" for o in report.obligations)
     assert proc(report, "genai_filing").required is False
@@ -115,7 +116,8 @@ def test_public_opinion_attribute_comes_from_sa_features_and_can_be_overridden()
         profile(service__genai=False, service__model_source=None, service__features=["forum"])
     )
     poa = next(f for f in forum.facts if f.name == "poa")
-    assert poa.value is True and poa.because == ("feature forum (SA Art. 2)",)
+    assert poa.value is True and poa.because == ("'forum' in features",)
+    assert describe_atom(poa.because[0], "zh") == "产品功能包含「论坛」"
     assert proc(forum, "security_assessment").required is True
 
     overridden = scope(profile(overrides={"poa": False}))
@@ -135,7 +137,8 @@ def test_labeling_duties_per_modality() -> None:
     assert proc(report, "label_text").required is True
     assert proc(report, "label_video").required is True
     assert proc(report, "label_audio").required is False
-    assert "2 s" in proc(report, "label_video").reason
+    assert "2 s" in proc(report, "label_video").reason_en
+    assert "2秒" in proc(report, "label_video").reason_zh
 
 
 def test_platform_role_owes_label_verification() -> None:
@@ -146,12 +149,16 @@ def test_platform_role_owes_label_verification() -> None:
 
 def test_evidence_checklist_names_what_needs_each_item() -> None:
     report = scope(profile(service__features=["chat", "forum"]))
-    items = {e.item: e.needed_for for e in report.evidence}
-    assert (
-        "security_assessment"
-        in items['Platform submission receipt or "passed" screenshot (app stores ask for it)']
-    )
+    items = {e.kind: e for e in report.evidence}
+    receipt = items["EV-sa-submission-receipt"]
+    assert "security_assessment" in receipt.needed_for and "SA-07" in receipt.needed_for
+    assert receipt.name_zh == "全国互联网安全管理服务平台提交回执"
+    assert receipt.check is None  # a document the provider supplies
+    library = items["EV-keyword-library"]
+    assert (library.check, library.command) == ("lexicon.check", "hegui lexicon check LEXICON")
     assert all(e.needed_for for e in report.evidence)
+    # one line per kind, however many rows ask for it
+    assert len(items) == len(report.evidence)
 
 
 def test_not_required_procedures_carry_no_evidence_or_deadline() -> None:

@@ -56,3 +56,25 @@ def test_duplicate_keys_are_rejected() -> None:
     with pytest.raises(ConfigError, match="appears twice") as info:
         parse_yaml("name: x\nname: y\n")
     assert info.value.line == 2
+
+
+def test_aliases_are_refused_before_any_expansion() -> None:
+    # S10: nested aliases would be copied once per use (a 352-byte file became 2 GiB).
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]")
+    with pytest.raises(ConfigError, match="anchors and aliases") as err:
+        parse_yaml("\n".join(lines), Path("lol.yaml"))
+    assert err.value.line == 2
+    assert "lol.yaml:2" in str(err.value)
+
+
+def test_a_single_anchor_without_alias_is_fine() -> None:
+    assert parse_yaml("a: &x 1\nb: 2").data == {"a": 1, "b": 2}
+
+
+def test_node_count_is_capped() -> None:
+    text = "[" + ", ".join(["1"] * 50) + "]"
+    assert len(parse_yaml(text, max_nodes=51).data) == 50  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="more than 40 values"):
+        parse_yaml(text, max_nodes=40)

@@ -13,6 +13,8 @@ from hegui._version import __version__
 # are imported inside the command functions) so that ``hegui --help`` stays fast.
 COMMAND_MODULES = [
     "hegui.cli.scope",
+    "hegui.cli.status",
+    "hegui.cli.evidence",
     "hegui.cli.profile",
     "hegui.cli.kb",
     "hegui.cli.bank",

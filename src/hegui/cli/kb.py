@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hegui.cli._output import Format, emit, stdout_console, to_json
+from hegui.cli._output import Format, Lang, emit, stdout_console, to_json
 
 if TYPE_CHECKING:
     from hegui.kb import KnowledgeBase
@@ -24,16 +24,27 @@ class Table(StrEnum):
     THRESHOLDS = "thresholds"
 
 
-_COLUMNS: dict[Table, list[str]] = {
-    Table.INSTRUMENTS: ["code", "title_zh", "title_en", "effective", "status", "confidence"],
-    Table.OBLIGATIONS: ["id", "article", "kind", "binds", "trigger", "obligation", "confidence"],
-    Table.PROCEDURES: ["id", "name_zh", "name_en", "basis", "confidence"],
-    Table.RISKS: ["id", "name_zh", "name_en"],
-    Table.ASPECTS: ["id", "name_zh", "name_en"],
-    Table.THRESHOLDS: ["id", "edition", "clause", "comparison", "value", "unit", "confidence"],
-}
+def _columns(table: Table, lang: Lang) -> list[str]:
+    suffix = "zh" if lang is Lang.ZH else "en"
+    return {
+        Table.INSTRUMENTS: ["code", f"title_{suffix}", "effective", "status", "confidence"],
+        Table.OBLIGATIONS: [
+            "id",
+            "article",
+            "kind",
+            "trigger",
+            f"obligation_{suffix}",
+            "confidence",
+        ],
+        Table.PROCEDURES: ["id", f"name_{suffix}", "basis", "confidence"],
+        Table.RISKS: ["id", f"name_{suffix}"],
+        Table.ASPECTS: ["id", f"name_{suffix}"],
+        Table.THRESHOLDS: ["id", "edition", "clause", "comparison", "value", "unit", "confidence"],
+    }[table]
+
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the text columns.")]
 
 
 def _rows(kb: KnowledgeBase, table: Table) -> list[dict[str, object]]:
@@ -76,6 +87,7 @@ def kb_list(
         str | None, typer.Option("--instrument", "-i", help="Only obligations of this code.")
     ] = None,
     fmt: FormatOpt = Format.TABLE,
+    lang: LangOpt = Lang.ZH,
 ) -> None:
     """List a table of the knowledge base."""
     from hegui.kb import load_kb
@@ -92,7 +104,9 @@ def kb_list(
     if fmt is Format.JSON:
         emit(to_json(rows))
     else:
-        _render_table(f"{table.value} ({len(rows)}) — kb {kb.data_version}", _COLUMNS[table], rows)
+        _render_table(
+            f"{table.value} ({len(rows)}) — kb {kb.data_version}", _columns(table, lang), rows
+        )
 
 
 def kb_show(
@@ -132,7 +146,7 @@ def kb_search(
             "text": next(
                 (
                     str(v)
-                    for k in ("obligation", "title_zh", "name_zh", "name_en")
+                    for k in ("obligation_zh", "title_zh", "name_zh", "name_en")
                     if (v := getattr(h, k, None))
                 ),
                 "",

@@ -12,8 +12,9 @@ __all__ = ["plots", "plots_names", "render_html", "render_markdown", "report_tab
 
 _T: dict[str, tuple[str, str]] = {
     "title": (
-        "生成式人工智能服务安全评估结果（GB/T 45654-2025 附录B）",
-        "Safety evaluation (GB/T 45654-2025 Appendix B)",
+        # The final text was not read: clause numbers and figures are the 2024-05 draft's.
+        "生成式人工智能服务安全评估结果（GB/T 45654-2025 附录B，按2024-05征求意见稿编号）",
+        "Safety evaluation (GB/T 45654-2025 Appendix B, numbering of the 2024-05 draft)",
     ),
     "run": ("运行", "Run"),
     "target": ("被测模型", "Model under test"),

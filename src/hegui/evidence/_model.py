@@ -6,9 +6,10 @@ which components ran.
 Schema history:
 
 - ``1`` (hegui 0.1, November 2026): check, tests, inputs, result, summary, details, versions.
-- ``2``: adds ``id``, ``kinds`` (evidence kind ids of the kb, ``EV-…``), ``components`` (the
-  component specs that ran) and ``document`` (a file the provider supplied). Version 1 files are
-  read and upgraded in memory (their id is the file name); they are never rewritten.
+- ``2``: adds ``id``, ``kinds`` (evidence kind ids of the kb, ``EV-…``) and ``kind_results``,
+  ``components`` (the component specs that ran) and ``document`` (a file the provider
+  supplied). Version 1 files are read and upgraded in memory (their id is the file name); they
+  are never rewritten.
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ class Evidence(BaseModel):
     """Evidence kinds (``EV-…`` ids of the kb) this record provides."""
     inputs: tuple[InputDigest, ...] = ()
     result: EvidenceResult
+    kind_results: dict[str, EvidenceResult] = Field(default_factory=dict)
+    """Result per evidence kind, where one record provides several kinds with different
+    outcomes (an eval run: generated pass, should-refuse, non-refusal). Kinds not listed take
+    ``result``."""
     summary: str
     """One line for humans."""
     details: dict[str, JsonValue] = Field(default_factory=dict)
@@ -120,11 +125,18 @@ class Evidence(BaseModel):
             data = {**data, "id": new_evidence_id(str(data.get("check", "")), created)}
         return data
 
+    def result_for(self, kind: str) -> EvidenceResult:
+        """The outcome this record gives for evidence kind ``kind``."""
+        return self.kind_results.get(kind, self.result)
+
     @model_validator(mode="after")
     def _check_kinds(self) -> Evidence:
         for kind in self.kinds:
             if not re.match(EVIDENCE_KIND_ID, kind):
                 raise ValueError(f"evidence kind {kind!r} is not an EV-… id")
+        for kind in self.kind_results:
+            if kind not in self.kinds:
+                raise ValueError(f"kind_results names {kind!r}, which is not in kinds")
         if self.created_at.tzinfo is None:
             raise ValueError("created_at must carry a time zone")
         return self

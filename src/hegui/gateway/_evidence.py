@@ -1,8 +1,10 @@
 """Evidence from the gateway's configuration, for ``hegui status`` and the dossier.
 
-Each runtime duty the gateway discharges gets a record of kind ``EV-runtime-screening``,
-``EV-runtime-labeling``, ``EV-log-retention``, ``EV-complaint-channel`` or ``EV-user-sanctions``
-(check ``gateway.config``), passing or failing on what ``gateway.yaml`` sets. The records say
+Each runtime duty the gateway discharges gets a record (check ``gateway.config``) of the kb's
+evidence kind for it: ``EV-moderation-pipeline`` (screening in and out), ``EV-implicit-label-spec``
+and ``EV-explicit-label-spec`` (labels), ``EV-log-retention``, ``EV-complaint-channel``,
+``EV-user-sanction-log`` (the user rule, whose log is in the store), passing or failing on what
+``gateway.yaml`` sets. The records say
 what is configured, not that traffic flowed: the audit log shows that. A record is written only
 when the configuration (its files' digests) or the result changed since the last one.
 """
@@ -50,7 +52,7 @@ def config_evidence(site: Site) -> list[Evidence]:
             Evidence(
                 check=CHECK,
                 tests=tests,
-                kinds=(kind,),
+                kinds=(kind,) if isinstance(kind, str) else kind,
                 inputs=inputs,
                 result=result,
                 summary=summary,
@@ -60,7 +62,7 @@ def config_evidence(site: Site) -> list[Evidence]:
 
     screen_in, screen_out = s.screening.input.enabled, s.screening.output.enabled
     add(
-        "EV-runtime-screening",
+        "EV-moderation-pipeline",
         ("GAI-14a", "DS-10a"),
         screen_in and screen_out,
         "inputs and outputs (streamed too) are screened before they pass"
@@ -79,7 +81,9 @@ def config_evidence(site: Site) -> list[Evidence]:
     implicit = s.labeling.implicit and s.labeling.producer is not None
     explicit = s.labeling.text.explicit is not TextLabelPlace.NONE
     add(
-        "EV-runtime-labeling",
+        ("EV-implicit-label-spec", "EV-explicit-label-spec")
+        if explicit
+        else "EV-implicit-label-spec",
         ("LBL-04", "LBL-05", "GAI-12"),
         implicit,
         "answers carry the GB 45438 implicit label"
@@ -127,7 +131,7 @@ def config_evidence(site: Site) -> list[Evidence]:
     )
     rule = s.users.rule
     add(
-        "EV-user-sanctions",
+        "EV-user-sanction-log",
         ("GAI-14b", "DS-10c"),
         rule is not None and s.users.require_id,
         "refused inputs count per user; warnings and suspensions are recorded"

@@ -24,8 +24,9 @@ def _members(enum: type[StrEnum]) -> frozenset[str]:
 # short video, live streaming, information sharing, mini-programs, "or such functions attached".
 _SA_FEATURES = frozenset({"forum", "comments", "group_chat", "live_streaming", "short_video",
                           "public_accounts"})  # fmt: skip
-# DS Art. 17 ¶1 (1)-(4): services whose output may confuse the public.
-_DS17_FEATURES = frozenset({"chat", "writing", "voice_synthesis", "voice_cloning",
+# DS Art. 17 ¶1 (1)-(4): services whose output may confuse the public; a companion simulates a
+# natural person in dialogue (item 1).
+_DS17_FEATURES = frozenset({"chat", "writing", "companion", "voice_synthesis", "voice_cloning",
                             "face_generation", "face_swap", "biometric_editing",
                             "immersive_scene"})  # fmt: skip
 # DS Art. 14 ¶2: editing faces, voices or other biometric information.
@@ -78,6 +79,8 @@ FACTS: dict[str, FactSpec] = {
                  profile_field="data.personal_information.under_14"),
         FactSpec("pi_individuals", _F.INT, "Individuals whose PI is processed.",
                  profile_field="data.personal_information.individuals"),
+        FactSpec("face_individuals", _F.INT, "People whose face information is stored for face "
+                 "recognition.", profile_field="data.personal_information.face_individuals"),
         FactSpec("automated_decision", _F.BOOL, "Automated decision-making with PI.",
                  profile_field="data.personal_information.automated_decisions"),
         FactSpec("xb_nonsensitive_ytd", _F.INT, "Individuals' non-sensitive PI exported this year.",
@@ -169,7 +172,8 @@ class ServiceFacts:
     values: Mapping[str, FactValue]
     origins: Mapping[str, FactOrigin]
     reasons: Mapping[str, tuple[str, ...]]
-    """For derived facts: the profile facts that made them true."""
+    """For derived facts: the profile facts that made them true, as trigger atoms
+    (``'chat' in features``) that ``describe_atom`` turns into a sentence."""
 
     def __getitem__(self, name: str) -> FactValue:
         return self.values[name]
@@ -204,6 +208,7 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         "sensitive_pi": pi.sensitive,
         "minor_u14_pi": pi.under_14,
         "pi_individuals": pi.individuals,
+        "face_individuals": pi.face_individuals,
         "automated_decision": pi.automated_decisions,
         "xb_nonsensitive_ytd": xb.nonsensitive_individuals_ytd,
         "xb_sensitive_ytd": xb.sensitive_individuals_ytd,
@@ -222,45 +227,52 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         if name in overrides:
             values[name] = overrides[name]
             origins[name] = FactOrigin.OVERRIDE
-            reasons[name] = ("set in profile overrides",)
+            reasons[name] = ("override",)
             return
         values[name] = value
         origins[name] = FactOrigin.DERIVED
         reasons[name] = tuple(because) if value else ()
 
     declared = {a.value for a in s.algorithm_types}
-    implied: list[str] = []
-    for condition, algo in [
-        (s.genai, "gen_synth"),
-        ("recommendation_feed" in features, "personalized_push"),
-        ("trending_lists" in features, "sort_select"),
-        ("worker_dispatch" in features, "schedule_decide"),
-    ]:
-        if condition and algo not in declared:
-            implied.append(algo)
-    algos = frozenset(declared | set(implied))
-    derive("algorithm_types", algos, [f"{a} (implied)" for a in implied] + sorted(declared))
-    derive("algo_rec", bool(algos), sorted(algos))
+    # ALG Art. 2 ¶2: the type a feature implies, with the profile atom that implies it.
+    implications = [
+        (s.genai, "gen_synth", "genai"),
+        (
+            "recommendation_feed" in features,
+            "personalized_push",
+            "'recommendation_feed' in features",
+        ),
+        ("trending_lists" in features, "sort_select", "'trending_lists' in features"),
+        ("worker_dispatch" in features, "schedule_decide", "'worker_dispatch' in features"),
+    ]
+    implied = [cause for hit, algo, cause in implications if hit and algo not in declared]
+    algos = frozenset(declared | {algo for hit, algo, _ in implications if hit})
+    derive(
+        "algorithm_types",
+        algos,
+        implied + [f"'{a}' in algorithm_types" for a in sorted(declared)],
+    )
+    derive("algo_rec", bool(algos), [f"'{a}' in algorithm_types" for a in sorted(algos)])
     derive(
         "deep_synthesis",
         s.genai or "gen_synth" in declared,
-        ["genai"] if s.genai else ["gen_synth"],
+        ["genai"] if s.genai else ["'gen_synth' in algorithm_types"],
     )
     gen = bool(values["deep_synthesis"])
     sa_hits = _hits(features, _SA_FEATURES)
-    chat_practice = s.genai and s.public_in_prc and "chat" in features
+    chat_practice = s.genai and s.public_in_prc and bool({"chat", "companion"} & features)
     derive(
         "poa",
         bool(sa_hits) or chat_practice,
-        [f"feature {f} (SA Art. 2)" for f in sa_hits]
-        + (["public generative chat (filing practice, S)"] if chat_practice else []),
+        [f"'{f}' in features" for f in sa_hits]
+        + (["practice:public_chat"] if chat_practice else []),
     )
     media = _hits(values["modalities"], frozenset({"image", "audio", "video", "virtual_scene"}))  # type: ignore[arg-type]
     ds17 = _hits(features, _DS17_FEATURES)
     derive(
         "confusable_output",
         gen and bool(ds17 or media),
-        [f"feature {f}" for f in ds17] + [f"generates {m}" for m in media],
+        [f"'{f}' in features" for f in ds17] + [f"'{m}' in modalities" for m in media],
     )
     for name, wanted in [
         ("biometric_editing", _BIOMETRIC_EDIT),
@@ -268,17 +280,17 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         ("info_publishing", _PUBLISHING),
     ]:
         hits = _hits(features, wanted)
-        derive(name, bool(hits), [f"feature {f}" for f in hits])
+        derive(name, bool(hits), [f"'{f}' in features" for f in hits])
     derive(
         "personalization",
         "personalized_push" in algos,
-        ["personalized_push"],
+        ["'personalized_push' in algorithm_types"],
     )
-    derive("key_slots", bool(_hits(features, frozenset({"recommendation_feed", "trending_lists"}))),
-           _hits(features, frozenset({"recommendation_feed", "trending_lists"})))  # fmt: skip
-    derive("news_service", "news" in features, ["feature news"])
-    derive("dispatches_workers", "worker_dispatch" in features, ["feature worker_dispatch"])
-    derive("sells_to_consumers", "consumer_pricing" in features, ["feature consumer_pricing"])
+    slots = _hits(features, frozenset({"recommendation_feed", "trending_lists"}))
+    derive("key_slots", bool(slots), [f"'{f}' in features" for f in slots])
+    derive("news_service", "news" in features, ["'news' in features"])
+    derive("dispatches_workers", "worker_dispatch" in features, ["'worker_dispatch' in features"])
+    derive("sells_to_consumers", "consumer_pricing" in features, ["'consumer_pricing' in features"])
     exported = [
         name
         for name, hit in [
@@ -293,7 +305,7 @@ def derive_facts(profile: ServiceProfile) -> ServiceFacts:
         ModelSource.OWN_FOUNDATION_MODEL,
         ModelSource.FINE_TUNED,
     }
-    derive("trains_models", trains, [f"model_source {values['model_source']}"])
+    derive("trains_models", trains, [f"model_source == '{values['model_source']}'"])
     derive(
         "research_rnd",
         trains or s.research_only,

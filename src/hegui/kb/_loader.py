@@ -12,6 +12,8 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TypeVar
 
 import yaml
@@ -23,6 +25,8 @@ from hegui.kb._models import (
     Aspect,
     EvidenceKind,
     Instrument,
+    InstrumentKind,
+    InstrumentStatus,
     Obligation,
     Procedure,
     Risk,
@@ -30,6 +34,7 @@ from hegui.kb._models import (
     RiskSet,
     Source,
     Threshold,
+    needs_article_zh,
 )
 from hegui.kb._trigger import Trigger, compile_trigger
 
@@ -187,8 +192,8 @@ def _id(record: Record) -> str:
     return record.code if isinstance(record, Instrument) else record.id
 
 
-def _read(name: str) -> object:
-    path = resources.files("hegui.kb") / "data" / name
+def _read_in(base: Traversable, name: str) -> object:
+    path = base.joinpath(*name.split("/"))
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -218,13 +223,90 @@ def _index(file: str, records: Iterable[R], key: str = "id") -> dict[str, R]:
     return out
 
 
-@functools.cache
-def load_kb() -> KnowledgeBase:
+def _check_citations(
+    instruments: Mapping[str, Instrument],
+    obligations: Mapping[str, Obligation],
+    procedures: Mapping[str, Procedure],
+) -> None:
+    # A Chinese report must not print "25 and annex": a citation with words needs its Chinese.
+    for code, inst in instruments.items():
+        if (
+            inst.scope_article
+            and needs_article_zh(inst.scope_article)
+            and not inst.scope_article_zh
+        ):
+            raise KnowledgeBaseError(f"instruments.yaml: {code}: scope_article_zh is missing")
+        # Every instrument in force says since when, or says why the date is not known.
+        live = inst.status is InstrumentStatus.IN_FORCE and inst.kind is not InstrumentKind.PRACTICE
+        if live and inst.effective is None and not inst.dates_unknown:
+            raise KnowledgeBaseError(
+                f"instruments.yaml: {code} is in force but has no effective date; add effective: "
+                "YYYY-MM-DD, or dates_unknown: <why the sources do not give it>"
+            )
+    for ob in obligations.values():
+        if needs_article_zh(ob.article) and not ob.article_zh:
+            raise KnowledgeBaseError(
+                f"obligation {ob.id}: article_zh is missing for {ob.article!r}"
+            )
+    for proc in procedures.values():
+        for basis in proc.basis:
+            if needs_article_zh(basis.article) and not basis.article_zh:
+                cited = basis.article.startswith(f"{basis.instrument}-")
+                if not cited:
+                    raise KnowledgeBaseError(
+                        f"procedure {proc.id}: article_zh is missing for {basis.cite()!r}"
+                    )
+
+
+def _check_evidence_refs(
+    kinds: Mapping[str, EvidenceKind],
+    obligations: Mapping[str, Obligation],
+    procedures: Mapping[str, Procedure],
+) -> None:
+    # Both directions: an unknown id is a typo that would drop an item from every checklist;
+    # an unused kind is proof nothing asks for, which `hegui status` would show as owed.
+    used: set[str] = set()
+    for owner, cited in [
+        *((f"obligation {o.id}", o.evidence) for o in obligations.values()),
+        *((f"procedure {p.id}", p.evidence) for p in procedures.values()),
+    ]:
+        for kid in cited:
+            if kid not in kinds:
+                import difflib
+
+                near = difflib.get_close_matches(kid, list(kinds), n=1)
+                hint = f"; did you mean {near[0]}?" if near else ""
+                raise KnowledgeBaseError(f"{owner}: unknown evidence kind {kid!r}{hint}")
+            used.add(kid)
+    unused = sorted(set(kinds) - used)
+    if unused:
+        raise KnowledgeBaseError(
+            f"evidence.yaml: kinds no obligation or procedure cites: {', '.join(unused)}"
+        )
+
+
+def load_kb(data_dir: Path | None = None) -> KnowledgeBase:
     """Load and check the knowledge base shipped with hegui (cached).
 
+    Args:
+        data_dir: a copy of the ``data`` folder to load instead of the shipped one (for checking
+            an edited copy before it ships).
+
     Raises:
-        KnowledgeBaseError: the shipped data is inconsistent (a bug in hegui).
+        KnowledgeBaseError: the data is inconsistent (for the shipped data, a bug in hegui).
     """
+    return _load(data_dir.resolve() if data_dir is not None else None)
+
+
+@functools.cache
+def _load(data_dir: Path | None) -> KnowledgeBase:
+    base: Traversable = (
+        data_dir if data_dir is not None else resources.files("hegui.kb").joinpath("data")
+    )
+
+    def _read(name: str) -> object:
+        return _read_in(base, name)
+
     meta = _read("kb.yaml")
     assert isinstance(meta, dict)
     data_version = str(meta["data_version"])
@@ -265,7 +347,7 @@ def load_kb() -> KnowledgeBase:
     )
 
     obligations: dict[str, Obligation] = {}
-    obligation_dir = resources.files("hegui.kb") / "data" / "obligations"
+    obligation_dir = base.joinpath("obligations")
     for entry in sorted(obligation_dir.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
@@ -299,6 +381,7 @@ def load_kb() -> KnowledgeBase:
         except ValueError as exc:
             raise KnowledgeBaseError(f"kb/data/{file}: record {rid}: {exc}") from exc
 
+    _check_citations(instruments, obligations, procedures)
     for inst in instruments.values():
         compile_in("instruments.yaml", inst.code, inst.scope)
     for ob in obligations.values():
@@ -324,6 +407,12 @@ def load_kb() -> KnowledgeBase:
         for oid in proc.obligations:
             if oid not in obligations:
                 raise KnowledgeBaseError(f"procedure {proc.id}: unknown obligation {oid!r}")
+    _check_evidence_refs(evidence_kinds, obligations, procedures)
+    for kind in evidence_kinds.values():
+        for fresh in kind.fresh_for:
+            cited = fresh.basis
+            if cited is not None and needs_article_zh(cited.article) and not cited.article_zh:
+                raise KnowledgeBaseError(f"evidence.yaml: {kind.id}: article_zh is missing")
     for kind in evidence_kinds.values():
         for fresh in kind.fresh_for:
             compile_in("evidence.yaml", kind.id, fresh.condition)

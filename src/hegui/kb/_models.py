@@ -7,14 +7,43 @@ Every record carries where it comes from and how sure we are (``Confidence``); t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="after")
+    def _chinese_beside_english(self) -> _Record:
+        # Reports are Chinese first: every English text a user reads has its Chinese twin, and a
+        # row with one but not the other is a data bug the loader reports by field.
+        for name in type(self).model_fields:
+            if name.endswith("_en"):
+                twin = name[:-3] + "_zh"
+                en, zh = getattr(self, name), getattr(self, twin, None)
+                if twin in type(self).model_fields and bool(en) != bool(zh):
+                    missing = twin if en else name
+                    raise ValueError(f"{missing} is missing beside {name if en else twin}")
+        return self
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def needs_article_zh(article: str) -> bool:
+    """Whether an article citation contains English words (``25 and annex``).
+
+    Numbers, paragraph marks and clause letters (``24 ¶1``, ``B.2.1``) need no translation.
+    """
+    return bool(_WORD.search(article))
+
+
+EvidenceKindId = Annotated[str, Field(pattern=r"^EV-[a-z0-9]+(-[a-z0-9]+)*$")]
+"""Id of an evidence kind (``EV-keyword-library``), defined in ``data/evidence.yaml``."""
 
 
 class Confidence(StrEnum):
@@ -78,6 +107,8 @@ class Instrument(_Record):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
     """Short code used in obligation ids (``ALG``, ``GB45438`` …)."""
     title_zh: str
+    short_zh: str
+    """Short Chinese name used in citations (``算法推荐管理规定第24条``)."""
     title_en: str
     issuer: str
     doc_number: str | None = None
@@ -91,11 +122,19 @@ class Instrument(_Record):
     """Trigger expression: the instrument applies to a service when it holds."""
     scope_article: str | None = None
     """Article that defines the scope (``Art. 2``)."""
+    scope_article_zh: str | None = None
     scope_note_en: str | None = None
     """Why the instrument does not apply when ``scope`` is false, citing ``scope_article``."""
+    scope_note_zh: str | None = None
     url: str | None = None
     confidence: Confidence
     note: str | None = None
+    numbering_draft: str | None = None
+    """For a standard whose final text was not read: the draft whose clause numbers citations
+    of it follow (``2024-05``)."""
+    dates_unknown: str | None = None
+    """Why an instrument in force has no effective date here (the copies read do not give it);
+    the loader requires either the date or this reason."""
 
 
 class ObligationKind(StrEnum):
@@ -157,10 +196,14 @@ class Deadline(_Record):
     unit: DeadlineUnit | None = None
     relation: Literal["within", "at_least", "before", "every"] = "within"
     """``within`` N of ``start``; ``at_least`` N (retention); ``before`` ``start``; ``every`` N."""
-    start: str
-    """The event the period runs from, in English."""
+    start_en: str
+    """The event the period runs from."""
+    start_zh: str
     confidence: Confidence | None = None
     """Set when the deadline is less sure than the obligation itself."""
+    practice: Deadline | None = None
+    """What practice expects, where it is earlier than the legal limit (the algorithm filing
+    number is needed before launch, though the text allows 10 working days after)."""
 
     @model_validator(mode="after")
     def _period_needs_amount(self) -> Deadline:
@@ -168,21 +211,50 @@ class Deadline(_Record):
             raise ValueError(f"a {self.relation!r} deadline needs amount and unit")
         return self
 
-    def render(self) -> str:
-        """English rendering, e.g. ``within 10 working days of the start of service``."""
+    def render(self, lang: Literal["zh", "en"] = "en") -> str:
+        """``within 10 working days of the start of service`` / ``提供服务之日起10个工作日内``."""
+        text = self._render_zh() if lang == "zh" else self._render_en()
+        if self.practice is not None:
+            practice = self.practice.render(lang)
+            text += f"（实践中：{practice}）" if lang == "zh" else f" (in practice: {practice})"
+        return text
+
+    def _render_en(self) -> str:
         unit = self.unit.value.replace("_", " ") if self.unit else ""
         if self.amount == 1:
             unit = unit.rstrip("s")
         match self.relation:
             case "within":
-                return f"within {self.amount} {unit} of {self.start}"
+                return f"within {self.amount} {unit} of {self.start_en}"
             case "at_least":
-                return f"at least {self.amount} {unit} ({self.start})"
+                return f"at least {self.amount} {unit} ({self.start_en})"
             case "before":
-                return f"before {self.start}"
+                return f"before {self.start_en}"
             case "every":
                 period = unit if self.amount == 1 else f"{self.amount} {unit}"
-                return f"every {period} ({self.start})"
+                return f"every {period} ({self.start_en})"
+
+    def _render_zh(self) -> str:
+        unit = _UNIT_ZH[self.unit] if self.unit else ""
+        match self.relation:
+            case "within":
+                return f"{self.start_zh}起{self.amount}{unit}内"
+            case "at_least":
+                return f"不少于{self.amount}{unit}（{self.start_zh}）"
+            case "before":
+                return f"{self.start_zh}前"
+            case "every":
+                period = unit.removeprefix("个") if self.amount == 1 else f"{self.amount}{unit}"
+                return f"每{period}（{self.start_zh}）"
+
+
+_UNIT_ZH = {
+    DeadlineUnit.HOURS: "小时",
+    DeadlineUnit.DAYS: "日",
+    DeadlineUnit.WORKING_DAYS: "个工作日",
+    DeadlineUnit.MONTHS: "个月",
+    DeadlineUnit.YEARS: "年",
+}
 
 
 class Obligation(_Record):
@@ -192,18 +264,21 @@ class Obligation(_Record):
     instrument: str
     article: str
     """Article (and paragraph/item) as cited: ``24 ¶1``, ``4(1)``, ``21 → 23``."""
+    article_zh: str | None = None
+    """The citation in Chinese, where ``article`` has words and not only numbers."""
     kind: ObligationKind = ObligationKind.OBLIGATION
     binds: tuple[Role, ...]
     trigger: str
     """Expression over profile facts (see ``hegui.kb.FACTS``); parsed and checked at load."""
     event: Event | None = None
     """The event that makes the duty due, if it is not a standing duty."""
-    obligation: str
-    """What must be done, in English."""
+    obligation_en: str
+    """What must be done."""
+    obligation_zh: str
     key_phrase_zh: str | None = None
     """The key phrase of the Chinese text."""
-    evidence: tuple[str, ...] = ()
-    """What a provider produces to show compliance."""
+    evidence: tuple[EvidenceKindId, ...] = ()
+    """Evidence kinds (``evidence.yaml`` ids) that show compliance."""
     penalty: str | None = None
     """Id of the penalty row that sanctions a breach, where known."""
     deadline: Deadline | None = None
@@ -292,10 +367,24 @@ class Threshold(_Record):
     wording_zh: str | None = None
     confidence: Confidence
     note: str | None = None
+    numbering_draft: str | None = None
+    """The draft (``2024-05``) whose clause numbering ``clause`` follows because the final text
+    was not read; None: the edition's own numbering."""
+    final_support: str | None = None
+    """For a figure read in a draft: what supports it for the final edition; None: nothing."""
 
     def check(self, measured: float) -> bool:
         """Whether a measured value meets this threshold."""
         return self.comparison.holds(measured, self.value)
+
+    def cite(self, lang: Literal["zh", "en"] = "en") -> str:
+        """``GB/T 45654-2025 B.1.1 a)``, saying when the clause follows a draft's numbering."""
+        text = f"{self.edition} {self.clause}"
+        if self.numbering_draft is None:
+            return text
+        if lang == "zh":
+            return f"{text}（按{self.numbering_draft}征求意见稿编号，正式文本未核对）"
+        return f"{text} (numbering of the {self.numbering_draft} draft; final text not read)"
 
 
 class Source(_Record):
@@ -311,12 +400,14 @@ class Basis(_Record):
 
     instrument: str
     article: str
+    article_zh: str | None = None
 
-    def cite(self) -> str:
+    def cite(self, lang: Literal["zh", "en"] = "en") -> str:
         """``GAI 17``; ``FIL-02`` for rows whose article is already an id of the instrument."""
         if self.article.startswith(f"{self.instrument}-"):
             return self.article
-        return f"{self.instrument} {self.article}"
+        article = self.article_zh if lang == "zh" and self.article_zh else self.article
+        return f"{self.instrument} {article}"
 
 
 class Requirement(StrEnum):
@@ -333,8 +424,9 @@ class ProcedureCase(_Record):
     when: str
     """Trigger expression."""
     required: Requirement
-    reason: str
-    """Why, in English; the triggering facts are appended in reports."""
+    reason_en: str
+    """Why; the triggering facts are shown beside it in reports."""
+    reason_zh: str
     route: str | None = None
     """For procedures with several routes (cross-border): the route this case selects."""
     deadline: Deadline | None = None
@@ -350,13 +442,16 @@ class Procedure(_Record):
     basis: tuple[Basis, ...]
     cases: tuple[ProcedureCase, ...] = Field(min_length=1)
     deadline: Deadline | None = None
-    channel: str | None = None
-    """Where it is submitted (system, authority)."""
-    evidence: tuple[str, ...] = ()
+    channel_en: str | None = None
+    """Where it is submitted (system and address, authority)."""
+    channel_zh: str | None = None
+    evidence: tuple[EvidenceKindId, ...] = ()
+    """Evidence kinds the procedure asks for."""
     obligations: tuple[str, ...] = ()
     """Obligation ids this procedure discharges."""
     confidence: Confidence
-    note: str | None = None
+    note_en: str | None = None
+    note_zh: str | None = None
 
 
 class Freshness(_Record):
@@ -393,7 +488,7 @@ class Freshness(_Record):
 class EvidenceKind(_Record):
     """A kind of proof an obligation or procedure asks for, and what produces it."""
 
-    id: str = Field(pattern=r"^EV-[a-z0-9]+(-[a-z0-9]+)*$")
+    id: EvidenceKindId
     name_zh: str
     name_en: str
     check: str | None = None

@@ -69,10 +69,15 @@ class AlgorithmType(StrEnum):
 
 
 class Feature(StrEnum):
-    """Product features the rules key on (SA Art. 2, DS Art. 17, ALG Arts 11-21)."""
+    """Product features the rules key on (SA Art. 2, DS Art. 17, ALG Arts 11-21, ANTH, FR)."""
 
     CHAT = "chat"
     WRITING = "writing"
+    COMPANION = "companion"
+    """Personas, role-play or emotional companionship: the service simulates a human
+    personality for sustained emotional interaction (ANTH)."""
+    FACE_RECOGNITION = "face_recognition"
+    """Identifies or verifies people by their face, e.g. face verification at sign-up (FR)."""
     VOICE_SYNTHESIS = "voice_synthesis"
     VOICE_CLONING = "voice_cloning"
     FACE_GENERATION = "face_generation"
@@ -178,6 +183,9 @@ class PersonalInformation(_Section):
     """PI of minors under 14 (sensitive under PIPL Art. 28; guardian consent, Art. 31)."""
     individuals: int = Field(default=0, ge=0)
     """Number of individuals whose PI is processed."""
+    face_individuals: int = Field(default=0, ge=0)
+    """Number of people whose face information the service stores for face recognition
+    (the filing threshold of the Face Recognition Measures is 100,000)."""
     automated_decisions: bool = False
     """Automated decision-making using PI (PIPL Art. 24)."""
 

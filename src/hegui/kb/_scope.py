@@ -19,6 +19,7 @@ from hegui.kb._loader import KnowledgeBase, load_kb
 from hegui.kb._models import (
     Basis,
     Confidence,
+    Deadline,
     Event,
     InstrumentStatus,
     ObligationKind,
@@ -27,6 +28,7 @@ from hegui.kb._models import (
 )
 from hegui.kb._profile import ServiceProfile
 from hegui.kb._trigger import FactValue
+from hegui.kb._vocabulary import fact_label
 
 __all__ = [
     "AppliedObligation",
@@ -59,17 +61,21 @@ class AppliedObligation(_Out):
     id: str
     instrument: str
     article: str
+    article_zh: str | None
     kind: ObligationKind
     binds_as: tuple[Role, ...]
     """The roles of the business through which it binds."""
-    obligation: str
+    obligation_en: str
+    obligation_zh: str
     key_phrase_zh: str | None
     event: Event | None
     """When set, the duty is due when this event happens."""
-    deadline: str | None
+    deadline_en: str | None
+    deadline_zh: str | None
     evidence: tuple[str, ...]
-    penalty: str | None
+    penalty_en: str | None
     """Summary of the sanction, from the penalty row."""
+    penalty_zh: str | None
     penalty_id: str | None
     confidence: Confidence
     confidence_note: str | None
@@ -83,7 +89,9 @@ class NotApplicable(_Out):
     title_zh: str
     title_en: str
     article: str | None
-    reason: str
+    article_zh: str | None
+    reason_en: str
+    reason_zh: str
     because: tuple[str, ...]
     """The facts that decided it (those of the scope expression that were false)."""
 
@@ -96,22 +104,36 @@ class ProcedureResult(_Out):
     name_zh: str
     basis: tuple[Basis, ...]
     required: bool | Literal["review"]
-    reason: str
+    reason_en: str
+    reason_zh: str
     route: str | None
-    deadline: str | None
-    channel: str | None
+    deadline: Deadline | None
+    """The time limit as data (for dated plans); None when not owed or none applies."""
+    deadline_en: str | None
+    deadline_zh: str | None
+    channel_en: str | None
+    """Where to file: system and address, or authority."""
+    channel_zh: str | None
     evidence: tuple[str, ...]
     obligations: tuple[str, ...]
     """Obligation ids this procedure discharges."""
     confidence: Confidence
-    note: str | None
+    note_en: str | None
+    note_zh: str | None
     triggered_by: tuple[str, ...]
 
 
 class EvidenceItem(_Out):
-    """An item of the evidence checklist, with the ids that ask for it."""
+    """An evidence kind the service owes, with the obligations and procedures that ask for it."""
 
-    item: str
+    kind: str
+    """Evidence kind id (``EV-keyword-library``)."""
+    name_zh: str
+    name_en: str
+    check: str | None
+    """The hegui check whose Evidence provides it; None: a document the provider supplies."""
+    command: str | None
+    """The hegui command that produces it, where one does."""
     needed_for: tuple[str, ...]
 
 
@@ -119,6 +141,8 @@ class FactRow(_Out):
     """A fact's value for this profile and where it came from."""
 
     name: str
+    label_zh: str
+    label_en: str
     value: bool | int | str | tuple[str, ...]
     origin: FactOrigin
     because: tuple[str, ...]
@@ -177,6 +201,8 @@ def _fact_rows(facts: ServiceFacts) -> tuple[FactRow, ...]:
         rows.append(
             FactRow(
                 name=name,
+                label_zh=fact_label(name, "zh"),
+                label_en=fact_label(name, "en"),
                 value=value,
                 origin=facts.origins[name],
                 because=facts.reasons.get(name, ()),
@@ -211,7 +237,9 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
                     title_zh=inst.title_zh,
                     title_en=inst.title_en,
                     article=inst.scope_article,
-                    reason=inst.scope_note_en or f"scope condition {inst.scope!r} is false",
+                    article_zh=inst.scope_article_zh,
+                    reason_en=inst.scope_note_en or "Its scope condition does not hold.",
+                    reason_zh=inst.scope_note_zh or "适用条件不成立。",
                     because=outcome.because,
                 )
             )
@@ -232,14 +260,18 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
                 id=ob.id,
                 instrument=ob.instrument,
                 article=ob.article,
+                article_zh=ob.article_zh,
                 kind=ob.kind,
                 binds_as=binds_as,
-                obligation=ob.obligation,
+                obligation_en=ob.obligation_en,
+                obligation_zh=ob.obligation_zh,
                 key_phrase_zh=ob.key_phrase_zh,
                 event=ob.event,
-                deadline=ob.deadline.render() if ob.deadline else None,
+                deadline_en=ob.deadline.render("en") if ob.deadline else None,
+                deadline_zh=ob.deadline.render("zh") if ob.deadline else None,
                 evidence=ob.evidence,
-                penalty=penalty.obligation if penalty else None,
+                penalty_en=penalty.obligation_en if penalty else None,
+                penalty_zh=penalty.obligation_zh if penalty else None,
                 penalty_id=ob.penalty,
                 confidence=ob.confidence,
                 confidence_note=ob.confidence_note,
@@ -256,7 +288,8 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
         else:  # pragma: no cover - the loader requires cases; data ends with `always`
             continue
         required = _REQUIRED[case.required]
-        deadline = case.deadline or proc.deadline
+        owed = required is not False
+        deadline = (case.deadline or proc.deadline) if owed else None
         procedures.append(
             ProcedureResult(
                 id=proc.id,
@@ -264,21 +297,27 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
                 name_zh=proc.name_zh,
                 basis=proc.basis,
                 required=required,
-                reason=case.reason,
+                reason_en=case.reason_en,
+                reason_zh=case.reason_zh,
                 route=case.route,
-                deadline=deadline.render() if deadline and required is not False else None,
-                channel=proc.channel,
-                evidence=proc.evidence if required is not False else (),
+                deadline=deadline,
+                deadline_en=deadline.render("en") if deadline else None,
+                deadline_zh=deadline.render("zh") if deadline else None,
+                channel_en=proc.channel_en,
+                channel_zh=proc.channel_zh,
+                evidence=proc.evidence if owed else (),
                 obligations=proc.obligations,
                 confidence=proc.confidence,
-                note=proc.note,
+                note_en=proc.note_en,
+                note_zh=proc.note_zh,
                 triggered_by=tuple(a for a in outcome.because if a != "always"),
             )
         )
 
     evidence = _checklist(
+        kb,
         [(o.id, o.evidence) for o in applied]
-        + [(p.id, p.evidence) for p in procedures if p.required is not False]
+        + [(p.id, p.evidence) for p in procedures if p.required is not False],
     )
     by_conf = {c.value: sum(1 for o in applied if o.confidence is c) for c in Confidence}
     counts = {
@@ -303,11 +342,25 @@ def scope(profile: ServiceProfile, kb: KnowledgeBase | None = None) -> ScopeRepo
     )
 
 
-def _checklist(sources: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[EvidenceItem, ...]:
-    items: dict[str, list[str]] = {}
-    for rid, evidence in sources:
-        for item in evidence:
-            key = item.strip()
-            if key and rid not in items.setdefault(key, []):
-                items[key].append(rid)
-    return tuple(EvidenceItem(item=k, needed_for=tuple(v)) for k, v in items.items())
+def _checklist(
+    kb: KnowledgeBase, sources: Iterable[tuple[str, tuple[str, ...]]]
+) -> tuple[EvidenceItem, ...]:
+    needed: dict[str, list[str]] = {}
+    for rid, kinds in sources:
+        for kid in kinds:
+            if rid not in needed.setdefault(kid, []):
+                needed[kid].append(rid)
+    items = []
+    for kid, rids in needed.items():
+        kind = kb.evidence_kinds[kid]
+        items.append(
+            EvidenceItem(
+                kind=kid,
+                name_zh=kind.name_zh,
+                name_en=kind.name_en,
+                check=kind.check,
+                command=kind.command,
+                needed_for=tuple(rids),
+            )
+        )
+    return tuple(items)
