@@ -32,7 +32,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,16 +54,29 @@ _CONTENT = re.compile(rb'"content":\s*"[^"]')
 def upstream_main(port: int, latency: float, tokens: int, token_interval: float) -> None:
     import uvicorn
 
-    body = json.dumps({
-        "id": "up", "object": "chat.completion", "model": "m",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": ANSWER},
-                     "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 20},
-    }, ensure_ascii=False).encode()
+    body = json.dumps(
+        {
+            "id": "up",
+            "object": "chat.completion",
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": ANSWER},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 20},
+        },
+        ensure_ascii=False,
+    ).encode()
     piece = "这是流式输出的一段文字，"
     events = [
-        b"data: " + json.dumps({"choices": [{"index": 0, "delta": {"content": piece}}]},
-                               ensure_ascii=False).encode() + b"\n\n"
+        b"data: "
+        + json.dumps(
+            {"choices": [{"index": 0, "delta": {"content": piece}}]}, ensure_ascii=False
+        ).encode()
+        + b"\n\n"
     ] * tokens
     last = b'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
 
@@ -80,28 +92,48 @@ def upstream_main(port: int, latency: float, tokens: int, token_interval: float)
         stream = b'"stream":true' in raw.replace(b" ", b"")
         if not stream:
             await asyncio.sleep(latency)
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", str(len(body)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/event-stream")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream")],
+            }
+        )
         await asyncio.sleep(latency)
         for event in events:
             await send({"type": "http.response.body", "body": event, "more_body": True})
             await asyncio.sleep(token_interval)
         await send({"type": "http.response.body", "body": last})
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                loop="uvloop", http="httptools")
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 # --- the load generator (its own process) ---------------------------------------------------
 
 
-async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, req: bytes,
-                   stream: bool) -> tuple[int, float, float | None, str | None, bool]:
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, req: bytes, stream: bool
+) -> tuple[int, float, float | None, str | None, bool]:
     """Status, total seconds, seconds to first content, request id, complete."""
     start = time.perf_counter()
     writer.write(req)
@@ -134,15 +166,26 @@ async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, r
     return status, time.perf_counter() - start, first, rid, complete
 
 
-async def _load(port: int, n: int, concurrency: int, stream: bool, key: str | None,
-                deadline: float | None) -> dict[str, Any]:
-    payload = json.dumps({"model": "m", "stream": stream, "user": "bench",
-                          "messages": [{"role": "user", "content": PROMPT}]},
-                         ensure_ascii=False).encode()
+async def _load(
+    port: int, n: int, concurrency: int, stream: bool, key: str | None, deadline: float | None
+) -> dict[str, Any]:
+    payload = json.dumps(
+        {
+            "model": "m",
+            "stream": stream,
+            "user": "bench",
+            "messages": [{"role": "user", "content": PROMPT}],
+        },
+        ensure_ascii=False,
+    ).encode()
     auth = f"Authorization: Bearer {key}\r\n".encode() if key else b""
-    req = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-           b"Content-Type: application/json\r\n" + auth
-           + f"Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
+    req = (
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\n"
+        + auth
+        + f"Content-Length: {len(payload)}\r\n\r\n".encode()
+        + payload
+    )
     latencies: list[float] = []
     firsts: list[float] = []
     statuses: dict[int, int] = {}
@@ -179,16 +222,21 @@ async def _load(port: int, n: int, concurrency: int, stream: bool, key: str | No
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    return {"latencies": latencies, "firsts": firsts, "statuses": statuses,
-            "completed": completed, "errors": errors, "elapsed": elapsed}
+    return {
+        "latencies": latencies,
+        "firsts": firsts,
+        "statuses": statuses,
+        "completed": completed,
+        "errors": errors,
+        "elapsed": elapsed,
+    }
 
 
 def load_main(args: argparse.Namespace) -> None:
     import uvloop
 
     deadline = time.monotonic() + args.for_seconds if args.for_seconds else None
-    result = uvloop.run(_load(args.port, args.n, args.concurrency, args.stream, args.key,
-                              deadline))
+    result = uvloop.run(_load(args.port, args.n, args.concurrency, args.stream, args.key, deadline))
     Path(args.out).write_text(json.dumps(result), "utf-8")
 
 
@@ -212,12 +260,30 @@ def wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 120) ->
     raise RuntimeError(f"port {port} did not open")
 
 
-def run_load(port: int, n: int, concurrency: int, stream: bool, key: str | None,
-             for_seconds: float | None = None) -> dict[str, Any]:
+def run_load(
+    port: int,
+    n: int,
+    concurrency: int,
+    stream: bool,
+    key: str | None,
+    for_seconds: float | None = None,
+) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = f.name
-    cmd = [PY, __file__, "--role", "load", "--port", str(port), "--n", str(n),
-           "--concurrency", str(concurrency), "--out", out]
+    cmd = [
+        PY,
+        __file__,
+        "--role",
+        "load",
+        "--port",
+        str(port),
+        "--n",
+        str(n),
+        "--concurrency",
+        str(concurrency),
+        "--out",
+        out,
+    ]
     if stream:
         cmd.append("--stream")
     if key:
@@ -226,7 +292,7 @@ def run_load(port: int, n: int, concurrency: int, stream: bool, key: str | None,
         cmd += ["--for-seconds", str(for_seconds)]
     subprocess.run(cmd, check=True)
     data: dict[str, Any] = json.loads(Path(out).read_text("utf-8"))
-    os.unlink(out)
+    Path(out).unlink()
     return data
 
 
@@ -272,21 +338,47 @@ class Postgres:
 
     def __enter__(self) -> str:
         data = self.root / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                  "--auth=trust", "-E", "UTF8", "--locale=C")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        )
         opts = f"-p {self.port} -h 127.0.0.1 -k {self.root} -c max_connections=100"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l",
-                  str(self.root / "log"), "-w", "start")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def __exit__(self, *exc: object) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m",
-                      "immediate", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def hegui_workspace(folder: Path, upstream_port: int, store_url: str | None) -> str:
+def hegui_workspace(
+    folder: Path, upstream_port: int, store_url: str | None, durability: str = "full"
+) -> str:
     """Write the gateway's workspace; returns an API key (rate limit lifted for the load)."""
     import datetime as dt
 
@@ -297,14 +389,19 @@ def hegui_workspace(folder: Path, upstream_port: int, store_url: str | None) -> 
     folder.mkdir(parents=True, exist_ok=True)
     doc = {
         "schema_version": 1,
-        "upstreams": [{"name": "bench", "base_url": f"http://127.0.0.1:{upstream_port}/v1",
-                       "models": ["m"], "max_connections": 512}],
+        "upstreams": [
+            {
+                "name": "bench",
+                "base_url": f"http://127.0.0.1:{upstream_port}/v1",
+                "models": ["m"],
+                "max_connections": 512,
+            }
+        ],
         "labeling": {"producer": PRODUCER},
         "complaints": {"time_limit": "15d"},
         "limits": {"requests_per_minute": 100_000_000},
     }
-    if store_url:
-        doc["store"] = {"url": store_url}
+    doc["store"] = {"url": store_url, "durability": durability}
     (folder / "gateway.yaml").write_text(yaml.safe_dump(doc), "utf-8")
     from hegui.gateway import resolve_store_url
 
@@ -315,11 +412,18 @@ def hegui_workspace(folder: Path, upstream_port: int, store_url: str | None) -> 
 
 
 @contextlib.contextmanager
-def process(cmd: list[str], port: int, env: dict[str, str] | None = None,
-            ) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+def process(
+    cmd: list[str],
+    port: int,
+    env: dict[str, str] | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        cmd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_port(port, proc)
         yield proc
@@ -334,8 +438,19 @@ def process(cmd: list[str], port: int, env: dict[str, str] | None = None,
 
 
 def hegui_cmd(folder: Path, port: int, workers: int) -> list[str]:
-    return [str(Path(PY).parent / "hegui"), "gateway", "serve", "--workspace", str(folder),
-            "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    return [
+        str(Path(PY).parent / "hegui"),
+        "gateway",
+        "serve",
+        "--workspace",
+        str(folder),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
 
 
 def litellm_python(cache: Path) -> Path:
@@ -363,14 +478,18 @@ def audit_count(store_url: str, ids: list[str] | None = None) -> tuple[int, int]
                 batch = (ids or [])[i : i + 500]
                 found += conn.execute(
                     sa.text("SELECT count(*) FROM audit_events WHERE id IN :ids").bindparams(
-                        sa.bindparam("ids", expanding=True)), {"ids": batch}
+                        sa.bindparam("ids", expanding=True)
+                    ),
+                    {"ids": batch},
                 ).scalar_one()
     finally:
         store.close()
     return int(total), int(found)
 
 
-def summarize(name: str, nonstream: dict[str, Any], stream: dict[str, Any] | None) -> dict[str, Any]:
+def summarize(
+    name: str, nonstream: dict[str, Any], stream: dict[str, Any] | None
+) -> dict[str, Any]:
     lat = nonstream["latencies"]
     out = {
         "target": name,
@@ -388,7 +507,7 @@ def summarize(name: str, nonstream: dict[str, Any], stream: dict[str, Any] | Non
     return out
 
 
-def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, in order
+def orchestrate(args: argparse.Namespace) -> None:
     from hegui.safety import Screener, StreamScreener
 
     up_port = free_port()
@@ -401,14 +520,28 @@ def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, i
     holdback_wait_ms = max(0, -(-holdback // piece_chars) - 1) * args.token_ms
     extra["holdback_chars"] = holdback
     extra["holdback_wait_ms"] = holdback_wait_ms
-    with process([PY, __file__, "--role", "upstream", "--port", str(up_port),
-                  "--latency", str(latency), "--tokens", str(args.tokens),
-                  "--token-interval", str(token)], up_port):
+    with process(
+        [
+            PY,
+            __file__,
+            "--role",
+            "upstream",
+            "--port",
+            str(up_port),
+            "--latency",
+            str(latency),
+            "--tokens",
+            str(args.tokens),
+            "--token-interval",
+            str(token),
+        ],
+        up_port,
+    ):
+
         def measure(name: str, port: int, key: str | None) -> dict[str, Any]:
             print(f"[{name}] warm-up …", file=sys.stderr)
             run_load(port, min(500, args.requests), args.concurrency, False, key)
-            print(f"[{name}] {args.requests} non-streamed at {args.concurrency} …",
-                  file=sys.stderr)
+            print(f"[{name}] {args.requests} non-streamed at {args.concurrency} …", file=sys.stderr)
             ns = run_load(port, args.requests, args.concurrency, False, key)
             st = run_load(port, args.stream_requests, args.concurrency, True, key)
             summary = summarize(name, ns, st)
@@ -421,7 +554,7 @@ def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, i
         try:
             # hegui on SQLite.
             folder = work / "sqlite"
-            key = hegui_workspace(folder, up_port, None)
+            key = hegui_workspace(folder, up_port, None, args.durability)
             port = free_port()
             from hegui.gateway import resolve_store_url
 
@@ -431,11 +564,12 @@ def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, i
                 ns = measure("hegui", port, key)
                 sent_ok = sum(ns["statuses"].values())
                 after_ns = audit_count(url)[0]
-                extra["hegui_audit_after_nonstream"] = {"requests_answered": sent_ok,
-                                                        "new_records": after_ns - before}
+                extra["hegui_audit_after_nonstream"] = {
+                    "requests_answered": sent_ok,
+                    "new_records": after_ns - before,
+                }
                 if args.soak:
-                    print(f"[hegui] soak: {args.soak} requests, sampling memory …",
-                          file=sys.stderr)
+                    print(f"[hegui] soak: {args.soak} requests, sampling memory …", file=sys.stderr)
                     samples = [rss_mb(proc.pid)]
                     chunk = max(1, args.soak // 10)
                     done = 0
@@ -445,28 +579,54 @@ def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, i
                         done += chunk
                         samples.append(rss_mb(proc.pid))
                     total_after = audit_count(url)[0]
-                    extra["soak"] = {"requests": done, "rss_mb": [round(s, 1) for s in samples],
-                                     "audit_records": total_after - total_before}
+                    extra["soak"] = {
+                        "requests": done,
+                        "rss_mb": [round(s, 1) for s in samples],
+                        "audit_records": total_after - total_before,
+                    }
             # kill -9 under load.
             port = free_port()
-            proc = subprocess.Popen(hegui_cmd(folder, port, args.workers),
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                hegui_cmd(folder, port, args.workers),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             wait_port(port, proc)
             with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
                 out = f.name
-            load = subprocess.Popen([PY, __file__, "--role", "load", "--port", str(port),
-                                     "--n", "1000000", "--concurrency", str(args.concurrency),
-                                     "--key", key, "--out", out, "--for-seconds", "6"])
+            load = subprocess.Popen(
+                [
+                    PY,
+                    __file__,
+                    "--role",
+                    "load",
+                    "--port",
+                    str(port),
+                    "--n",
+                    "1000000",
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--key",
+                    key,
+                    "--out",
+                    out,
+                    "--for-seconds",
+                    "6",
+                ]
+            )
             time.sleep(3.0)
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             load.wait()
             killed = json.loads(Path(out).read_text("utf-8"))
-            os.unlink(out)
-            total, found = audit_count(url, killed["completed"])
-            extra["kill9"] = {"completed_responses": len(killed["completed"]),
-                              "with_record": found, "missing": len(killed["completed"]) - found}
+            Path(out).unlink()
+            _, found = audit_count(url, killed["completed"])
+            extra["kill9"] = {
+                "completed_responses": len(killed["completed"]),
+                "with_record": found,
+                "missing": len(killed["completed"]) - found,
+            }
             print(f"[hegui] kill -9: {extra['kill9']}", file=sys.stderr)
             # hegui on PostgreSQL.
             if not args.no_postgres:
@@ -485,15 +645,37 @@ def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, i
             if not args.no_litellm:
                 exe = litellm_python(Path.home() / ".cache" / "hegui-bench")
                 cfg = work / "litellm.yaml"
-                cfg.write_text(json.dumps({
-                    "model_list": [{"model_name": "m", "litellm_params": {
-                        "model": "openai/m", "api_base": f"http://127.0.0.1:{up_port}/v1",
-                        "api_key": "none"}}],
-                    "litellm_settings": {"drop_params": True},
-                }), "utf-8")
+                cfg.write_text(
+                    json.dumps(
+                        {
+                            "model_list": [
+                                {
+                                    "model_name": "m",
+                                    "litellm_params": {
+                                        "model": "openai/m",
+                                        "api_base": f"http://127.0.0.1:{up_port}/v1",
+                                        "api_key": "none",
+                                    },
+                                }
+                            ],
+                            "litellm_settings": {"drop_params": True},
+                        }
+                    ),
+                    "utf-8",
+                )
                 port = free_port()
-                with process([str(exe), "--config", str(cfg), "--port", str(port),
-                              "--num_workers", str(args.workers)], port):
+                with process(
+                    [
+                        str(exe),
+                        "--config",
+                        str(cfg),
+                        "--port",
+                        str(port),
+                        "--num_workers",
+                        str(args.workers),
+                    ],
+                    port,
+                ):
                     measure("litellm", port, None)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -503,30 +685,46 @@ def orchestrate(args: argparse.Namespace) -> None:  # noqa: PLR0915 - one run, i
 def report(results: list[dict[str, Any]], extra: dict[str, Any], args: argparse.Namespace) -> None:
     base = next(r for r in results if r["target"] == "direct")
     lite = next((r for r in results if r["target"] == "litellm"), None)
-    print(f"\nupstream latency {args.latency_ms} ms, {args.concurrency} concurrent, "
-          f"{args.requests} non-streamed + {args.stream_requests} streamed requests per target, "
-          f"{args.workers} worker(s)")
-    print(f"{'target':10} {'p50':>8} {'p99':>8} {'+p50':>7} {'+p99':>7} {'req/s':>8} "
-          f"{'vs LiteLLM':>10} {'TTFT p50':>9} {'+TTFT':>7}")
+    print(
+        f"\nupstream latency {args.latency_ms} ms, {args.concurrency} concurrent, "
+        f"{args.requests} non-streamed + {args.stream_requests} streamed requests per target, "
+        f"{args.workers} worker(s), SQLite durability {args.durability}"
+    )
+    print(
+        f"{'target':10} {'p50':>8} {'p99':>8} {'+p50':>7} {'+p99':>7} {'req/s':>8} "
+        f"{'vs LiteLLM':>10} {'TTFT p50':>9} {'+TTFT':>7}"
+    )
     for r in results:
         add50 = r["p50_ms"] - base["p50_ms"]
         add99 = r["p99_ms"] - base["p99_ms"]
         ratio = r["throughput_rps"] / lite["throughput_rps"] if lite else float("nan")
         ttft_add = r.get("ttft_p50_ms", float("nan")) - base.get("ttft_p50_ms", float("nan"))
-        r.update(added_p50_ms=add50, added_p99_ms=add99, throughput_vs_litellm=ratio,
-                 ttft_added_ms=ttft_add)
-        print(f"{r['target']:10} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {add50:7.2f} "
-              f"{add99:7.2f} {r['throughput_rps']:8.1f} {ratio:10.2f} "
-              f"{r.get('ttft_p50_ms', float('nan')):9.1f} {ttft_add:7.1f}")
-    print(f"stream screener hold-back: {extra['holdback_chars']} chars = "
-          f"{extra['holdback_wait_ms']} ms of upstream tokens; TTFT added beyond it: "
-          + ", ".join(f"{r['target']} {r['ttft_added_ms'] - extra['holdback_wait_ms']:.1f} ms"
-                      for r in results if r["target"].startswith("hegui")))
+        r.update(
+            added_p50_ms=add50,
+            added_p99_ms=add99,
+            throughput_vs_litellm=ratio,
+            ttft_added_ms=ttft_add,
+        )
+        print(
+            f"{r['target']:10} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {add50:7.2f} "
+            f"{add99:7.2f} {r['throughput_rps']:8.1f} {ratio:10.2f} "
+            f"{r.get('ttft_p50_ms', float('nan')):9.1f} {ttft_add:7.1f}"
+        )
+    print(
+        f"stream screener hold-back: {extra['holdback_chars']} chars = "
+        f"{extra['holdback_wait_ms']} ms of upstream tokens; TTFT added beyond it: "
+        + ", ".join(
+            f"{r['target']} {r['ttft_added_ms'] - extra['holdback_wait_ms']:.1f} ms"
+            for r in results
+            if r["target"].startswith("hegui")
+        )
+    )
     for key, value in extra.items():
         print(f"{key}: {value}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"results": results, "extra": extra}, indent=2),
-                                   "utf-8")
+        Path(args.json).write_text(
+            json.dumps({"results": results, "extra": extra}, indent=2), "utf-8"
+        )
 
 
 def main() -> None:
@@ -548,6 +746,12 @@ def main() -> None:
     p.add_argument("--token-ms", type=float, default=5.0)
     p.add_argument("--soak", type=int, default=100_000)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--durability",
+        choices=["full", "normal"],
+        default="full",
+        help="SQLite: fsync every commit (full) or survive kill -9 only (normal)",
+    )
     p.add_argument("--no-litellm", action="store_true")
     p.add_argument("--no-postgres", action="store_true")
     p.add_argument("--json")
