@@ -276,6 +276,7 @@ class StreamPipeline:
         ):
             self.trail.output_action = self.action
         self.trail.output = "\n".join(texts)
+        self.trail.output_pii = None  # offsets of earlier verdicts do not fit this text
         self.trail.released_chars = released
 
     def abandon(self) -> None:

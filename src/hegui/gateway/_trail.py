@@ -73,6 +73,8 @@ class Trail:
     input_pii: list[list[Finding]] | None = None
     """PII findings per input text, when screening found them (else recognizers run)."""
     output: str | None = None
+    output_pii: list[Finding] | None = None
+    """PII findings of ``output`` when screening saw it as one text (else recognizers run)."""
     released_chars: int | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
     rule_ids: list[str] = field(default_factory=list)
@@ -108,6 +110,8 @@ class Trail:
             self.input_action = action
         else:
             self.output_action = action
+            if len(verdicts) == 1:
+                self.output_pii = [f for f in verdicts[0].findings if f.risk.startswith("pii.")]
         return action
 
     def stream_findings(self, findings: Sequence[Finding], rule_ids: Sequence[str]) -> None:
@@ -153,7 +157,7 @@ class Trail:
             if retention.output is KeepForm.FULL:
                 output_text = self.output
             elif retention.output is KeepForm.MASKED:
-                output_text = snap.mask_pii(self.output) if snap else None
+                output_text = snap.mask_pii(self.output, self.output_pii) if snap else None
         error = self.error
         if self.errors:
             error = "; ".join([*([error] if error else []), *self.errors])[:1000]
