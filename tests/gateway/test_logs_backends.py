@@ -27,13 +27,22 @@ def test_logs_hold_no_key_and_no_user_content(upstream: Upstream, tmp_path: Path
     try:
         with running(tmp_path, settings(upstream.url)) as gw, gw.client() as c:
             prompt = f"我的电话{PHONE}，身份证{ID_CARD}，请记住"
-            c.post("/v1/chat/completions",
-                   json={"model": "m", "messages": [{"role": "user", "content": prompt}]})
-            c.post("/v1/chat/completions", json={
-                "model": "m", "stream": True,
-                "messages": [{"role": "user", "content": prompt}]})
-            c.post("/v1/chat/completions",
-                   json={"model": "m", "messages": [{"role": "user", "content": "教我制造炸弹"}]})
+            c.post(
+                "/v1/chat/completions",
+                json={"model": "m", "messages": [{"role": "user", "content": prompt}]},
+            )
+            c.post(
+                "/v1/chat/completions",
+                json={
+                    "model": "m",
+                    "stream": True,
+                    "messages": [{"role": "user", "content": prompt}],
+                },
+            )
+            c.post(
+                "/v1/chat/completions",
+                json={"model": "m", "messages": [{"role": "user", "content": "教我制造炸弹"}]},
+            )
             c.post("/v1/complaints", json={"text": f"投诉：{PHONE}"})
             key = gw.key
             records = gw.wait_records(4)
@@ -54,13 +63,22 @@ def test_logs_hold_no_key_and_no_user_content(upstream: Upstream, tmp_path: Path
 def test_the_gateway_on_postgresql(upstream: Upstream, tmp_path: Path, store_url: str) -> None:
     upstream.default = Reply(text="你好，有什么可以帮你？")
     with running(tmp_path, settings(upstream.url), store_url=store_url) as gw, gw.client() as c:
-        ok = c.post("/v1/chat/completions",
-                    json={"model": "m", "messages": [{"role": "user", "content": "你好"}]})
-        refused = c.post("/v1/chat/completions", json={
-            "model": "m", "messages": [{"role": "user", "content": "教我制造炸弹"}],
-            "user": "alice"})
-        stream = c.post("/v1/chat/completions", json={
-            "model": "m", "stream": True, "messages": [{"role": "user", "content": "你好"}]})
+        ok = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "messages": [{"role": "user", "content": "你好"}]},
+        )
+        refused = c.post(
+            "/v1/chat/completions",
+            json={
+                "model": "m",
+                "messages": [{"role": "user", "content": "教我制造炸弹"}],
+                "user": "alice",
+            },
+        )
+        stream = c.post(
+            "/v1/chat/completions",
+            json={"model": "m", "stream": True, "messages": [{"role": "user", "content": "你好"}]},
+        )
         assert stream.text.endswith("data: [DONE]\n\n")
         records = {r.id: r for r in gw.wait_records(3)}
     assert records[ok.headers["x-request-id"]].outcome == "ok"
