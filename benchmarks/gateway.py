@@ -303,14 +303,33 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def _family(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn workers, LiteLLM's children)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its descendants so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _family(pid):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and its children (workers), in MB."""
     total = 0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    for p in pids:
+    for p in _family(pid):
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -536,20 +555,23 @@ def orchestrate(args: argparse.Namespace) -> None:
             str(token),
         ],
         up_port,
-    ):
+    ) as upstream:
 
-        def measure(name: str, port: int, key: str | None) -> dict[str, Any]:
+        def measure(name: str, port: int, key: str | None, pid: int) -> dict[str, Any]:
             print(f"[{name}] warm-up …", file=sys.stderr)
             run_load(port, min(500, args.requests), args.concurrency, False, key)
             print(f"[{name}] {args.requests} non-streamed at {args.concurrency} …", file=sys.stderr)
+            cpu = cpu_seconds(pid)
             ns = run_load(port, args.requests, args.concurrency, False, key)
+            cpu = cpu_seconds(pid) - cpu
             st = run_load(port, args.stream_requests, args.concurrency, True, key)
             summary = summarize(name, ns, st)
+            summary["cpu_ms_per_request"] = cpu * 1000 / max(1, args.requests)
             results.append(summary)
             print(f"[{name}] {summary}", file=sys.stderr)
             return ns
 
-        measure("direct", up_port, None)
+        measure("direct", up_port, None, upstream.pid)
         work = Path(tempfile.mkdtemp(prefix="hegui-bench-"))
         try:
             # hegui on SQLite.
@@ -561,7 +583,7 @@ def orchestrate(args: argparse.Namespace) -> None:
             url = resolve_store_url(folder)
             with process(hegui_cmd(folder, port, args.workers), port) as proc:
                 before = audit_count(url)[0]
-                ns = measure("hegui", port, key)
+                ns = measure("hegui", port, key, proc.pid)
                 sent_ok = sum(ns["statuses"].values())
                 after_ns = audit_count(url)[0]
                 extra["hegui_audit_after_nonstream"] = {
@@ -634,9 +656,9 @@ def orchestrate(args: argparse.Namespace) -> None:
                     folder = work / "pg"
                     key = hegui_workspace(folder, up_port, pg_url)
                     port = free_port()
-                    with process(hegui_cmd(folder, port, args.workers), port):
+                    with process(hegui_cmd(folder, port, args.workers), port) as proc:
                         before = audit_count(pg_url)[0]
-                        ns = measure("hegui-pg", port, key)
+                        ns = measure("hegui-pg", port, key, proc.pid)
                         extra["hegui_pg_audit_after_nonstream"] = {
                             "requests_answered": sum(ns["statuses"].values()),
                             "new_records": audit_count(pg_url)[0] - before,
@@ -644,6 +666,7 @@ def orchestrate(args: argparse.Namespace) -> None:
             # LiteLLM's proxy.
             if not args.no_litellm:
                 exe = litellm_python(Path.home() / ".cache" / "hegui-bench")
+                lite_key = "sk-bench-" + os.urandom(16).hex()
                 cfg = work / "litellm.yaml"
                 cfg.write_text(
                     json.dumps(
@@ -659,6 +682,7 @@ def orchestrate(args: argparse.Namespace) -> None:
                                 }
                             ],
                             "litellm_settings": {"drop_params": True},
+                            "general_settings": {"master_key": lite_key},
                         }
                     ),
                     "utf-8",
@@ -675,8 +699,8 @@ def orchestrate(args: argparse.Namespace) -> None:
                         str(args.workers),
                     ],
                     port,
-                ):
-                    measure("litellm", port, None)
+                ) as proc:
+                    measure("litellm", port, lite_key, proc.pid)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     report(results, extra, args)
@@ -692,7 +716,7 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], args: argparse.
     )
     print(
         f"{'target':10} {'p50':>8} {'p99':>8} {'+p50':>7} {'+p99':>7} {'req/s':>8} "
-        f"{'vs LiteLLM':>10} {'TTFT p50':>9} {'+TTFT':>7}"
+        f"{'vs LiteLLM':>10} {'TTFT p50':>9} {'+TTFT':>7} {'CPU ms/req':>10}"
     )
     for r in results:
         add50 = r["p50_ms"] - base["p50_ms"]
@@ -708,7 +732,8 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], args: argparse.
         print(
             f"{r['target']:10} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {add50:7.2f} "
             f"{add99:7.2f} {r['throughput_rps']:8.1f} {ratio:10.2f} "
-            f"{r.get('ttft_p50_ms', float('nan')):9.1f} {ttft_add:7.1f}"
+            f"{r.get('ttft_p50_ms', float('nan')):9.1f} {ttft_add:7.1f} "
+            f"{r['cpu_ms_per_request']:10.2f}"
         )
     print(
         f"stream screener hold-back: {extra['holdback_chars']} chars = "
