@@ -36,7 +36,7 @@ def config_evidence(site: Site) -> list[Evidence]:
     out: list[Evidence] = []
 
     def add(
-        kind: str,
+        kind: str | tuple[str, ...],
         tests: tuple[str, ...],
         ok: bool,
         summary: str,
