@@ -56,8 +56,19 @@ def test_every_bad_row_is_reported_with_its_line(tmp_path: Path, kb: KnowledgeBa
     ]
     path = tmp_path / "bad.jsonl"
     path.write_text("\n".join(lines) + "\n", "utf-8")
+    # Partial import (the default): the good row is used, every other row reported.
+    bank = load_bank(path, kb)
+    assert [i.id for i in bank.items] == ["ok"]
+    [report] = bank.imports
+    assert (report.rows, report.imported) == (8, 1)
+    assert [r.line for r in report.left_out] == [2, 3, 4, 5, 6, 7, 8]
+    assert report.left_out[1].reason.startswith("unmapped: risk: unknown risk 'A.1.z'")
+    assert report.left_out[1].level2 == "A.1.z"
+    assert report.left_out[0].reason.startswith("invalid: not valid JSON")
+    assert report.summary() == "1 of 8 rows imported; 7 left out (invalid 5, unmapped 2)"
+    # --strict: today's refuse-all behaviour, every bad row listed at once.
     with pytest.raises(ConfigError) as info:
-        load_bank(path, kb)
+        load_bank(path, kb, strict=True)
     issues = {i.line: i for i in info.value.issues}
     assert set(issues) == {2, 3, 4, 5, 6, 7, 8}
     assert "not valid JSON" in issues[2].problem
@@ -134,8 +145,10 @@ def test_gb18030_csv_with_kind_option(tmp_path: Path, kb: KnowledgeBase) -> None
 def test_annex5_bad_category_names_row_and_column(tmp_path: Path, kb: KnowledgeBase) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("序号,测试题,一级分类,二级分类\n1,q,,宣扬暴力\n2,q2,,历史\n", "utf-8")
+    [left] = load_bank(path, kb).imports[0].left_out
+    assert (left.line, left.level2) == (2, "宣扬暴力")
     with pytest.raises(ConfigError) as info:
-        load_bank(path, kb)
+        load_bank(path, kb, strict=True)
     [issue] = info.value.issues
     assert issue.line == 2 and issue.field == "二级分类"
 

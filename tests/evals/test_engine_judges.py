@@ -117,7 +117,7 @@ def _guard_server() -> ModelServer:
 def test_guard_safety_judge(answer: str, label: Label) -> None:
     with _guard_server() as guard:
         llm = LLMJudge(base_url=guard.url, model="qwen3guard", style="guard")
-        judgement = _judge(GuardSafetyJudge(llm), GEN, answer)
+        judgement = _judge(GuardSafetyJudge(judge=llm), GEN, answer)
         llm.close()
         assert guard.requests[0]["messages"][0] == {"role": "user", "content": GEN.question}
     assert judgement.label is label
@@ -150,7 +150,7 @@ def test_guard_judges_in_a_run(tmp_path: Path, kb: KnowledgeBase) -> None:
     path = tmp_path / "run.jsonl"
     with ModelServer(lambda q: Behaviour(text=answers[q])) as model, _guard_server() as guard:
         llm = LLMJudge(base_url=guard.url, model="g", style="guard", retries=0)
-        judges = [RefusalRules(), GuardSafetyJudge(llm), GuardRefusalJudge(llm)]
+        judges = [RefusalRules(), GuardSafetyJudge(judge=llm), GuardRefusalJudge(judge=llm)]
 
         async def go() -> None:
             target = OpenAITarget(Endpoint(base_url=model.url, model="m"))
@@ -177,15 +177,14 @@ def test_guard_judges_in_a_run(tmp_path: Path, kb: KnowledgeBase) -> None:
 
 def test_judges_are_registered_under_stable_ids() -> None:
     from hegui.errors import UnknownIdError
-    from hegui.evals import judge_factory, judge_ids
+    from hegui.evals import JUDGES
 
     assert {
         "hegui/refusal-rules",
         "hegui/keyword",
-        "hegui/classifier",
         "hegui/llm-guard-safety",
         "hegui/llm-guard-refusal",
-    } <= set(judge_ids())
-    assert judge_factory("hegui/keyword") is KeywordJudge
+    } <= set(JUDGES.ids())
+    assert JUDGES.factory("hegui/keyword") is KeywordJudge
     with pytest.raises(UnknownIdError, match="hegui/keyword"):
-        judge_factory("hegui/keywords")
+        JUDGES.factory("hegui/keywords")

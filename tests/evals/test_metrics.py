@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import JsonValue
 
 from hegui.evals import (
     Bank,
@@ -89,11 +92,20 @@ def test_verdict_never_guesses_undecided(
 
 
 def _j(
-    judge: str, label: Label, method: Method = Method.RULES, confident: bool = True
+    judge: str,
+    label: Label,
+    method: Method = Method.RULES,
+    confident: bool = True,
+    details: dict[str, JsonValue] | None = None,
 ) -> Judgement:
     dimension = Dimension.SAFETY if label in (Label.PASS, Label.FAIL) else Dimension.REFUSAL
     return Judgement(
-        judge=judge, method=method, dimension=dimension, label=label, confident=confident
+        judge=judge,
+        method=method,
+        dimension=dimension,
+        label=label,
+        confident=confident,
+        details=details or {},
     )
 
 
@@ -114,6 +126,15 @@ def _j(
             None,
             Label.REFUSED,
             False,
+        ),
+        (
+            # A judge whose reply could not be parsed: the others' label counts, but the item
+            # goes to review with the raw reply (issue 16 point 6).
+            Kind.SHOULD_REFUSE,
+            [_j("a", Label.REFUSED), _j("b", Label.UNDECIDED, details={"unparseable": True})],
+            None,
+            Label.REFUSED,
+            True,
         ),
         (
             Kind.SHOULD_REFUSE,
@@ -181,21 +202,33 @@ def _bank(kb: KnowledgeBase) -> Bank:
 def test_sample_is_stratified_seeded_and_recorded(kb: KnowledgeBase) -> None:
     bank = _bank(kb)  # 17 × 60 + 14 × 30 = 1,440 generated questions
     items, sampling = draw_sample(bank, kb, seed=7)
-    assert sampling.sizes[Kind.GENERATED] == 1000 and len(items) == 1000
+    # B.2.2 b)-d): three independent samples of 1,000, one per method, asked as their union.
+    samples = {m.method: m for m in sampling.methods}
+    assert set(samples) == {Method.MANUAL, Method.KEYWORD, Method.CLASSIFIER}
+    assert all(m.size == 1000 and not m.below_standard for m in samples.values())
+    assert [m.seed for m in sampling.methods] == ["7:manual", "7:keyword", "7:classifier"]
+    union = set().union(*(m.ids for m in samples.values()))
+    assert len({m.ids for m in samples.values()}) == 3  # independent draws differ
+    assert {i.id for i in items} == union and sampling.sizes[Kind.GENERATED] == len(union)
     assert sampling.below_standard == {
         Kind.GENERATED: False,
         Kind.SHOULD_REFUSE: True,
         Kind.NON_REFUSAL: True,
     }
-    per_risk = {r: sum(1 for i in items if i.risk == r) for r in kb.risks}
-    assert all(
-        abs(per_risk[r.id] - 1000 * (60 if r.category in ("A.1", "A.2") else 30) / 1440) < 1
-        for r in kb.risks.values()
-    )
+    by_id = {i.id: i for i in bank.items}
+    for m in samples.values():
+        per_risk = {r: sum(1 for i in m.ids if by_id[i].risk == r) for r in kb.risks}
+        assert all(
+            abs(per_risk[r.id] - 1000 * (60 if r.category in ("A.1", "A.2") else 30) / 1440) < 1
+            for r in kb.risks.values()
+        )
+        assert m.sha256 == hashlib.sha256("\n".join(m.ids).encode()).hexdigest()
     again, _ = draw_sample(bank, kb, seed=7)
     other, _ = draw_sample(bank, kb, seed=8)
     assert again == items and other != items
     small, record = draw_sample(bank, kb, seed=7, sample=100)
-    assert len(small) == 100 and record.below_standard[Kind.GENERATED] and record.requested == 100
+    assert all(m.size == 100 for m in record.methods) and len(small) <= 300
+    assert record.below_standard[Kind.GENERATED] and record.requested == 100
     full, record = draw_sample(bank, kb, seed=7, full=True)
     assert len(full) == 1440 and record.full
+    assert all(m.size == 1440 and m.ids == tuple(i.id for i in full) for m in record.methods)

@@ -35,6 +35,20 @@ class Behaviour:
     finish_reason: str = "stop"
     chunk_delay: float = 0.0
     """Seconds between streamed chunks."""
+    error_body: Mapping[str, Any] | None = None
+    """JSON body of the failure response (a provider's error shape) instead of a generic one."""
+    echo_headers: bool = False
+    """Put the request's headers (``Authorization`` included) into the failure body."""
+    extra: Mapping[str, Any] | None = None
+    """Extra top-level fields of a 200 completion (``need_clear_history``)."""
+    stream_error: Mapping[str, Any] | None = None
+    """An SSE ``data:`` event with this error object after the first piece of a stream."""
+    endless: int = 0
+    """Answer 200 with chunks of this many bytes forever (an endless body, review S7)."""
+    drip: float = 0.0
+    """Answer 200 and send one byte every ``drip`` seconds forever (a slow drip)."""
+    long_line: int = 0
+    """Stream one SSE line of this many bytes without a newline."""
 
 
 Script = Mapping[str, Behaviour] | Callable[[str], Behaviour]
@@ -86,6 +100,7 @@ class ModelServer:
         self.max_in_flight = 0
         self._failures: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -108,6 +123,7 @@ class ModelServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -149,7 +165,10 @@ class ModelServer:
                     if failing:
                         server._failures[prompt] += 1
                 if failing:
-                    payload = json.dumps({"error": {"message": "scripted failure"}}).encode()
+                    error: dict[str, Any] = dict(b.error_body or {"error": {"message": "failed"}})
+                    if b.echo_headers:
+                        error["received_headers"] = dict(self.headers.items())
+                    payload = json.dumps(error, ensure_ascii=False).encode()
                     self.send_response(b.status)
                     if b.retry_after is not None:
                         self.send_header("Retry-After", str(b.retry_after))
@@ -159,10 +178,14 @@ class ModelServer:
                     self.send_response(200)
                     self._send(b.body, "text/html")
                     return
+                if b.endless or b.drip or b.long_line:
+                    self._forever(b)
+                    return
                 if stream:
                     self._stream(b)
                     return
-                completion = {
+                completion: dict[str, Any] = {
+                    **(b.extra or {}),
                     "id": "chatcmpl-test",
                     "object": "chat.completion",
                     "model": "scripted",
@@ -191,6 +214,11 @@ class ModelServer:
                 pieces = [b.text[i : i + 3] for i in range(0, len(b.text), 3)] or [""]
                 for n, piece in enumerate(pieces):
                     last = n == len(pieces) - 1
+                    if n == 1 and b.stream_error is not None:
+                        event = json.dumps({"error": dict(b.stream_error)}, ensure_ascii=False)
+                        self._chunk(f"data: {event}\n\n".encode())
+                        self.wfile.write(b"0\r\n\r\n")
+                        return
                     chunk = {
                         "model": "scripted",
                         "choices": [
@@ -206,6 +234,23 @@ class ModelServer:
                         time.sleep(b.chunk_delay)
                 self._chunk(b"data: [DONE]\n\n")
                 self.wfile.write(b"0\r\n\r\n")
+
+            def _forever(self, b: Behaviour) -> None:
+                # Until the client gives up (its write fails) or the server stops.
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                piece = b"x" * (b.endless or 1)
+                try:
+                    if b.long_line:
+                        self._chunk(b"data: " + b"y" * b.long_line)
+                    while not server.stopping.is_set():
+                        self._chunk(piece)
+                        if b.drip:
+                            time.sleep(b.drip)
+                except OSError:
+                    return
 
             def _chunk(self, data: bytes) -> None:
                 self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")

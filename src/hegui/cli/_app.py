@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "hegui.cli.kb",
     "hegui.cli.bank",
     "hegui.cli.eval",
+    "hegui.cli.map",
     "hegui.cli.lexicon",
     "hegui.cli.screen",
     "hegui.cli.label",

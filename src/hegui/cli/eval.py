@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from hegui.cli._eval_setup import Bar, build_judges, check_resume, load_callable, parse_headers
+from hegui.cli._eval_setup import ConsoleEvents, judge_specs, parse_headers, summary_line
 from hegui.cli._output import Lang, emit, stderr_console, to_json, warn_formula_cells
-
-if TYPE_CHECKING:
-    from hegui.evals import Target
+from hegui.cli._workspace import WorkspaceOpt, evidence_store
+from hegui.errors import ExitCode
 
 
 class ReportFormat(StrEnum):
@@ -32,7 +30,11 @@ def eval_run(
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="OpenAI-compatible base URL, e.g. http://host:8000/v1."),
+        typer.Option(
+            "--base-url",
+            help="OpenAI-compatible base URL, e.g. http://host:8000/v1 "
+            "(no user:password@, no ?query).",
+        ),
     ] = None,
     model: Annotated[
         str | None, typer.Option("--model", help="Model name at the endpoint.")
@@ -58,17 +60,54 @@ def eval_run(
         float | None, typer.Option("--rate", min=0.001, help="Requests per second at most.")
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds per attempt.")
+        float, typer.Option("--timeout", min=0.1, help="Seconds per attempt, the whole answer.")
     ] = 120.0,
     retries: Annotated[int, typer.Option("--retries", min=0, max=20)] = 3,
+    max_failures: Annotated[
+        int,
+        typer.Option(
+            "--max-failures",
+            min=0,
+            help="Consecutive failed questions that pause the run (circuit breaker; 0: never).",
+        ),
+    ] = 10,
+    pause: Annotated[
+        float, typer.Option("--pause", min=0, help="Seconds the breaker pauses before retrying.")
+    ] = 30.0,
+    max_pauses: Annotated[
+        int, typer.Option("--max-pauses", min=0, help="Pauses without success before stopping.")
+    ] = 2,
+    no_probe: Annotated[
+        bool,
+        typer.Option("--no-probe", help="Skip the one test request made before the run."),
+    ] = False,
+    trust_env: Annotated[
+        bool,
+        typer.Option("--trust-env", help="Use proxy and CA settings from the environment."),
+    ] = False,
+    provider_filters: Annotated[
+        Path | None,
+        typer.Option(
+            "--provider-filters",
+            help="YAML table of provider content-filter errors counted as refusals "
+            "(default: hegui's table: DashScope, Azure OpenAI, Zhipu, Moonshot …).",
+        ),
+    ] = None,
+    no_provider_filters: Annotated[
+        bool,
+        typer.Option("--no-provider-filters", help="Count every HTTP error as an error."),
+    ] = False,
     sample: Annotated[
         int | None,
         typer.Option(
-            "--sample", min=1, help="Questions per bank (default: the standard's minimum)."
+            "--sample",
+            min=1,
+            help="Questions per bank, per B.2.2 method for generated content "
+            "(default: the standard's minimum).",
         ),
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Ask every question of the bank.")] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the stratified draw.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the stratified draws.")] = 0,
     lexicon: Annotated[
         Path | None,
         typer.Option("--lexicon", help="Lexicon of the keyword judge (default: the starter one)."),
@@ -85,136 +124,152 @@ def eval_run(
     judge_style: Annotated[
         str, typer.Option("--judge-style", help="rubric (general model) or guard (guard model).")
     ] = "rubric",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--map", help="Category mapping of the bank files (default: hegui-map.yaml beside)."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a bank file with any row left out.")
+    ] = False,
+    judge: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--judge",
+            help="Another judge by component id, with JSON parameters: "
+            "'acme/my-judge' or 'acme/my-judge:{\"k\": 1}' (entry-point group hegui.judges).",
+        ),
+    ] = None,
 ) -> None:
-    """Ask the sampled questions, judge the answers, append both to the run file as they arrive."""
-    import asyncio
+    """Ask the sampled questions, judge the answers, append both to the run file as they arrive.
 
+    Before the run one test request checks the endpoint (--no-probe skips it); a wrong URL,
+    key, model, an unknown host or a TLS failure stops at once with the reason. Transient
+    faults (429, 5xx, timeouts) are retried with backoff; after --max-failures consecutive
+    failed questions the run pauses, and stops after --max-pauses pauses. Rerunning the same
+    command resumes. Exit codes: 0 every question answered; 2 bad input; 3 the endpoint failed
+    (questions stay pending; the reason is printed).
+    """
+    from pydantic import JsonValue
+
+    from hegui.components import ComponentSpec
     from hegui.errors import InputError, UpstreamError
-    from hegui.evals import (
-        Bank,
-        Endpoint,
-        OpenAITarget,
-        RunHeader,
-        RunLog,
-        RunOptions,
-        draw_sample,
-        execute,
-        load_bank,
-        read_api_key,
-        read_run,
-    )
+    from hegui.evals import RunConfig, RunOptions, run_session
     from hegui.kb import load_kb
 
     if (target is None) == (base_url is None):
         raise InputError("give either --base-url and --model, or --target module:function")
-    kb = load_kb()
-    model_target: Target
     if base_url is not None:
         if model is None:
             raise InputError("--base-url needs --model")
-        key = read_api_key(env_var=api_key_env, file=api_key_file, environ=os.environ)
-        endpoint = Endpoint(
-            base_url=base_url,
-            model=model,
-            api_key=key,
-            headers=parse_headers(header or []),
-            temperature=temperature,
-            max_tokens=max_tokens,
-            system_prompt=system,
-            stream=stream,
+        params: dict[str, JsonValue] = {
+            "base_url": base_url,
+            "model": model,
+            "stream": stream,
+            "timeout": timeout,
+            "deadline": timeout,
+            "trust_env": trust_env,
+            "max_connections": concurrency,
+            "provider_filters": not no_provider_filters,
+        }
+        optional: dict[str, JsonValue] = {
+            "api_key_env": api_key_env,
+            "api_key_file": str(api_key_file) if api_key_file else None,
+            "headers": dict[str, JsonValue](parse_headers(header or [])) or None,
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+            "system_prompt": system,
+            "filters": str(provider_filters) if provider_filters else None,
+        }
+        params |= {k: v for k, v in optional.items() if v is not None}
+        target_spec = ComponentSpec(id="hegui/openai", params=params)
+    else:
+        target_spec = ComponentSpec(id="hegui/callable", params={"name": str(target)})
+    config = RunConfig(
+        out=out,
+        target=target_spec,
+        banks=tuple(bank or ()),
+        judges=judge_specs(
+            lexicon,
+            no_keyword,
+            judge_base_url,
+            judge_model,
+            judge_api_key_env,
+            judge_style,
+            judge or [],
+        ),
+        seed=seed,
+        sample=sample,
+        full=full,
+        probe=not no_probe,
+        mapping=mapping,
+        strict=strict,
+        options=RunOptions(
+            concurrency=concurrency,
+            rate=rate,
             timeout=timeout,
-        )
-        model_target = OpenAITarget(endpoint, max_connections=concurrency)
-    else:
-        model_target = load_callable(str(target))
-    judges = build_judges(
-        lexicon, no_keyword, judge_base_url, judge_model, judge_api_key_env, judge_style
+            retries=retries,
+            max_failures=max_failures,
+            pause=pause,
+            max_pauses=max_pauses,
+        ),
     )
-    loaded = Bank.merge(load_bank(p, kb) for p in bank) if bank else None
-    sampling_opts: dict[str, object] = {"seed": seed, "requested": sample, "full": full}
-    if out.exists():
-        state = read_run(out)
-        check_resume(
-            state,
-            model_target,
-            [d.sha256 for d in loaded.inputs] if loaded else None,
-            sampling_opts,
-        )
-        log = RunLog.resume(out)
-        stderr_console().print(
-            f"resuming {out}: {len(state.answers)} of {len(state.header.items)} answered"
-        )
-    else:
-        if loaded is None:
-            raise InputError("--bank is required to start a run")
-        items, sampling = draw_sample(loaded, kb, seed=seed, sample=sample, full=full)
-        if not items:
-            raise InputError("the bank has no questions to ask")
-        for kind, below in sampling.below_standard.items():
-            if below and sampling.sizes[kind]:
-                stderr_console().print(
-                    f"[yellow]{kind.value}: {sampling.sizes[kind]} questions, below the "
-                    f"standard's {sampling.minimum[kind]} ({sampling.threshold_ids[kind]})[/yellow]"
-                )
-        log = RunLog.create(
-            out,
-            RunHeader(
-                kb_version=kb.data_version,
-                bank=loaded.inputs,
-                target=model_target.describe(),
-                judges=tuple(j.id for j in judges),
-                sampling=sampling,
-                items=items,
-            ),
-        )
-    bar = Bar()
-    options = RunOptions(concurrency=concurrency, rate=rate, timeout=timeout, retries=retries)
-
-    async def go() -> object:
-        try:
-            return await execute(log, model_target, judges, options, bar)
-        finally:
-            await model_target.aclose()
-
+    events = ConsoleEvents()
     try:
-        summary = asyncio.run(go())
+        summary = run_session(config, load_kb(), events)
     finally:
-        bar.stop()
-        log.close()
-        for judge in judges:
-            close = getattr(judge, "close", None)
-            if callable(close):
-                close()
-    pending = len(log.state.pending())
-    stderr_console().print(f"{summary}")
-    if pending:
+        events.stop()
+    console = stderr_console()
+    console.print(summary_line(summary), markup=False)
+    if summary.pending:
+        reason = f"; last error: {summary.last_error}" if summary.last_error else ""
         raise UpstreamError(
-            f"{pending} question(s) have no answer (errors are in {out}); "
-            "rerun the same command to retry only those"
+            f"{summary.pending} question(s) have no answer{reason}\n"
+            f"  fix: rerun the same command to retry only those (the errors are in {out})"
         )
-    stderr_console().print(f"done; next: hegui eval report {out}")
+    console.print(f"done; next: hegui eval report {out}", markup=False)
 
 
 def eval_report(
     run: Annotated[Path, typer.Argument(help="Run file written by `hegui eval run`.")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.MD,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Report file (default: stdout).")
+        Path | None, typer.Option("--out", "-o", help="Report file (default: stdout).")
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Report language.")] = Lang.ZH,
     evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="Evidence directory (default: ./evidence).")
+        Path | None,
+        typer.Option(
+            "--evidence",
+            help="Evidence directory (default: the workspace's store, else ./evidence).",
+        ),
     ] = None,
     no_evidence: Annotated[bool, typer.Option("--no-evidence")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 unless the overall result is pass.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
-    """Metrics against the thresholds as Markdown, HTML, JSON or the 附件5 XLSX; writes Evidence."""
+    """Metrics against the thresholds as Markdown, HTML, JSON or the 附件5 XLSX; writes Evidence.
+
+    The md and html reports list the failed (不合格) and undecided items. One Evidence record
+    is written per run file state, however many formats are rendered. Exit codes: 0 the
+    result is pass or inconclusive; 1 the result is fail (不通过; with --strict also
+    inconclusive); 2 bad input.
+    """
     from hegui.errors import InputError
-    from hegui.evals import read_run
-    from hegui.evals._render import plots, render_html, render_markdown
-    from hegui.evals._report import Lang as ReportLang
-    from hegui.evals._report import build_report, run_evidence
-    from hegui.evals._review import write_report_xlsx
-    from hegui.evidence import DirectoryStore, write_atomic
+    from hegui.evals import (
+        ReportLang,
+        build_report,
+        plots,
+        read_run,
+        record_run_evidence,
+        render_html,
+        render_markdown,
+        write_report_xlsx,
+    )
+    from hegui.evidence import write_atomic
     from hegui.kb import load_kb
 
     kb = load_kb()
@@ -228,20 +283,26 @@ def eval_report(
             emit(render_markdown(report, language))
         else:
             plot_dir = out.with_name(out.stem + "_plots")
+            text = render_markdown(report, language, plot_dir.name)
             for name, png in plots(report).items():
                 write_atomic(plot_dir / name, png)
-            emit(render_markdown(report, language, plot_dir.name), out)
+            emit(text, out)
     elif fmt is ReportFormat.HTML:
         emit(render_html(report, language, plots(report)), out)
     else:
         if out is None:
             raise InputError("--format xlsx needs --out FILE.xlsx")
         write_report_xlsx(state, kb, report, out, language)
-        stderr_console().print(f"wrote {out}")
+        stderr_console().print(f"wrote {out}", markup=False)
     if not no_evidence:
-        store = DirectoryStore(evidence or Path("evidence"))
-        path = store.path_of(store.add(run_evidence(state, report, metrics, kb)))
-        stderr_console().print(f"evidence: {path}")
+        store = evidence_store(workspace, evidence)
+        evidence_id, added = record_run_evidence(store, state, report, metrics, kb)
+        note = "" if added else " (already recorded for this run)"
+        where = getattr(store, "path_of", lambda i: i)(evidence_id)
+        stderr_console().print(f"evidence: {where}{note}", markup=False)
+    result = str(report["result"])
+    if result == "fail" or (strict and result != "pass"):
+        raise typer.Exit(ExitCode.FOUND)
 
 
 def review_export(
@@ -250,13 +311,27 @@ def review_export(
     queue_only: Annotated[
         bool, typer.Option("--queue-only", help="Only answers in the review queue.")
     ] = False,
+    manual_sample: Annotated[
+        bool,
+        typer.Option(
+            "--manual-sample",
+            help="Generated content: only the B.2.2 人工抽检 sample (drawn apart from the "
+            "keyword and classifier samples).",
+        ),
+    ] = False,
 ) -> None:
     """Write answers in the 附件5 shape with 是否合格 blank for reviewers to fill in."""
-    from hegui.evals import read_run
-    from hegui.evals._review import export_annex5
+    from hegui.evals import Method, export_annex5, read_run
     from hegui.kb import load_kb
 
-    n = export_annex5(read_run(run), load_kb(), out, for_review=True, queue_only=queue_only)
+    n = export_annex5(
+        read_run(run),
+        load_kb(),
+        out,
+        for_review=True,
+        queue_only=queue_only,
+        method=Method.MANUAL if manual_sample else None,
+    )
     stderr_console().print(f"wrote {n} answers to {out}")
     warn_formula_cells(out)
 
@@ -267,8 +342,7 @@ def review_import(
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who reviewed.")] = None,
 ) -> None:
     """Record every filled 是否合格; reviews override automatic labels."""
-    from hegui.evals import RunLog
-    from hegui.evals._review import import_review
+    from hegui.evals import RunLog, import_review
 
     with RunLog.resume(run) as log:
         n = import_review(log, sheet, reviewer=reviewer)

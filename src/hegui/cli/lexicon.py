@@ -19,21 +19,44 @@ from hegui.cli._output import (
 
 if TYPE_CHECKING:
     from hegui.errors import ConfigIssue
+    from hegui.kb import ImportReport
     from hegui.safety import Lexicon
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 PathArg = Annotated[Path, typer.Argument(help="Lexicon: native .yaml/.jsonl, or 附件4 .csv/.xlsx.")]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="Category mapping for 附件4 files (default: hegui-map.yaml beside the file or in "
+        "the current folder); `hegui map suggest FILE` drafts one.",
+    ),
+]
+StrictImportOpt = Annotated[
+    bool, typer.Option("--strict", help="Refuse a 附件4 file with any row left out.")
+]
 
 
-def _load(path: Path) -> tuple[Lexicon, list[ConfigIssue]]:
-    """The lexicon and, for 附件4 files, the rows that did not map (reported, not fatal)."""
+def _load(
+    path: Path, mapping: Path | None = None, strict: bool = False
+) -> tuple[Lexicon, list[ConfigIssue], ImportReport | None]:
+    """The lexicon, the 附件4 rows that did not map (reported), and how the file was imported."""
+    from hegui.cli._imports import report_imports
+    from hegui.errors import ConfigError
+    from hegui.kb import find_mapping, load_kb, load_mapping
     from hegui.safety import load_lexicon
     from hegui.safety._filing import import_filing
 
     if path.suffix.lower() in {".csv", ".xlsx"}:
-        result = import_filing(path)
-        return result.lexicon, list(result.rejected)
-    return load_lexicon(path), []
+        found = find_mapping(path, mapping)
+        resolver = load_mapping(found, load_kb())[1] if found is not None else None
+        result = import_filing(path, resolver=resolver)
+        if strict and result.rejected:
+            raise ConfigError(list(result.rejected), path=path)
+        report = result.report(path.name)
+        report_imports([report])
+        return result.lexicon, list(result.rejected), report
+    return load_lexicon(path), [], None
 
 
 def lexicon_check(
@@ -44,17 +67,27 @@ def lexicon_check(
     edition: Annotated[str, typer.Option(help="Standard edition whose figures apply.")] = (
         "GB/T 45654-2025"
     ),
-    strict: Annotated[bool, typer.Option(help="Exit 1 unless the result is pass.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            help="Exit 1 unless the result is pass; refuse a 附件4 file with any row left out."
+        ),
+    ] = False,
     fmt: FormatOpt = Format.TABLE,
     lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
+    mapping: MapOpt = None,
 ) -> None:
     """Size and coverage against the keyword-library thresholds; writes Evidence JSON."""
     from hegui.evidence import DirectoryStore, EvidenceResult, digest_file
     from hegui.safety._check import check_lexicon
 
-    lexicon, rejected = _load(path)
+    lexicon, rejected, imported = _load(path, mapping, strict)
     evidence = check_lexicon(
-        lexicon, inputs=(digest_file(path),), rejected=rejected, edition=edition
+        lexicon,
+        inputs=(digest_file(path),),
+        rejected=rejected,
+        edition=edition,
+        imported=imported,
     )
     store = DirectoryStore(evidence_dir)
     written = store.path_of(store.add(evidence))
@@ -146,11 +179,16 @@ def _render_check(data: dict[str, Any], lang: Lang) -> None:
     console.print(f"[bold]{result}[/]: {summary}")
 
 
-def lexicon_stats(path: PathArg, fmt: FormatOpt = Format.TABLE) -> None:
+def lexicon_stats(
+    path: PathArg,
+    fmt: FormatOpt = Format.TABLE,
+    mapping: MapOpt = None,
+    strict: StrictImportOpt = False,
+) -> None:
     """Counts per risk, severity, tag and match option; compiled pattern counts."""
     from hegui.safety._check import lexicon_stats as stats
 
-    lexicon, rejected = _load(path)
+    lexicon, rejected, _ = _load(path, mapping, strict)
     data = stats(lexicon)
     data["rejected_rows"] = len(rejected)
     if fmt is Format.JSON:
@@ -164,15 +202,21 @@ def lexicon_stats(path: PathArg, fmt: FormatOpt = Format.TABLE) -> None:
 def lexicon_convert(
     source: PathArg,
     target: Annotated[Path, typer.Argument(help="Output: .yaml/.jsonl or 附件4 .csv/.xlsx.")],
+    mapping: MapOpt = None,
+    strict: StrictImportOpt = False,
 ) -> None:
-    """Convert between the native formats and the 附件4 filing shape (by extension)."""
+    """Convert between the native formats and the 附件4 filing shape (by extension).
+
+    附件4 rows whose category maps to no risk are left out and listed (--strict refuses the
+    file instead).
+    """
     from hegui.errors import InputError
-    from hegui.safety import dump_lexicon, load_lexicon
+    from hegui.safety import dump_lexicon
     from hegui.safety._filing import export_filing
 
     if target.exists() and target.resolve() == source.resolve():
         raise InputError(f"{target} is the input file; choose another output path")
-    lexicon = load_lexicon(source)
+    lexicon, _, _ = _load(source, mapping, strict)
     if target.suffix.lower() in {".csv", ".xlsx"}:
         export_filing(lexicon, target)
     else:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 import typer
 
 from hegui.cli._output import Lang, emit, stdout_console, to_json
+from hegui.cli.lexicon import MapOpt, StrictImportOpt
 
 if TYPE_CHECKING:
     from hegui.safety import Finding, Screener, Verdict
@@ -234,15 +235,20 @@ def screen(
         ),
     ] = ScreenFormat.TABLE,
     lang: Annotated[Lang, typer.Option("--lang", help="Table language.")] = Lang.ZH,
+    mapping: MapOpt = None,
+    strict: StrictImportOpt = False,
 ) -> None:
     """Screen text against a lexicon, the PII recognizers and a policy."""
+    from hegui.cli.lexicon import _load
     from hegui.errors import InputError
     from hegui.safety import Screener, load_policy
 
     sources = [s for s in (text, file) if s is not None]
     if len(sources) != 1:
         raise InputError("give exactly one of TEXT, - (standard input) or --file F")
-    screener = Screener(lexicon=lexicon, policy=load_policy(policy) if policy else None)
+    # 附件4 lexicons go through the category mapping (rows that map to nothing are reported).
+    words = _load(lexicon, mapping, strict)[0] if lexicon is not None else None
+    screener = Screener(lexicon=words, policy=load_policy(policy) if policy else None)
     if text is not None and text != "-":
         if fmt is ScreenFormat.JSONL:
             raise InputError("--format jsonl reads JSON lines from - or --file, not from TEXT")

@@ -5,9 +5,10 @@ per bank (the generated-content sheet is named 生成内容测试题库（A.1-A.
 columns first and two of its own after them, 题目编号 (the item id, so a round trip keeps ids) and
 题库 (the bank kind, because a CSV has no sheet names); both are optional on import.
 
-Rows are classified by 二级分类: a risk (name or id) or, for the non-refusal bank, an aspect (历史
-…). The kind comes from the 题库 column, else the sheet name, else the caller, else the shape's
-default: generated content for risks, non-refusal for aspects. The CSV and XLSX mechanics
+Rows are classified by 二级分类 (with 一级分类 as context) through the user's mapping file if
+any, then the built-in matching: a risk (name or id) or, for the non-refusal bank, an aspect
+(历史 …). The kind comes from the 题库 column, else the sheet name, else the caller, else the
+shape's default: generated content for risks, non-refusal for aspects. The CSV and XLSX mechanics
 (encodings, line numbers, atomic writes) are ``hegui._table``'s.
 """
 
@@ -17,15 +18,15 @@ from pathlib import Path
 
 from hegui._table import Row, Sheet, Table, read_table, require_columns, write_table
 from hegui.errors import ConfigError, ConfigIssue
-from hegui.evals._bank import MAX_ISSUES, build_items
+from hegui.evals._bank import RowsRead
 from hegui.evals._models import KIND_ZH, BankItem, Kind
-from hegui.kb import KnowledgeBase
+from hegui.kb import CategoryResolver, KnowledgeBase, LeftOutRow
 
 __all__ = [
     "ANNEX5_COLUMNS",
     "SHEET_NAMES",
     "parse_verdict",
-    "read_annex5_bank",
+    "read_annex5_rows",
     "read_annex5_sheets",
     "write_annex5_bank",
     "write_annex5_tables",
@@ -92,18 +93,26 @@ def read_annex5_sheets(path: Path, required: tuple[str, ...]) -> list[Sheet]:
     return sheets
 
 
-def read_annex5_bank(path: Path, kb: KnowledgeBase, *, kind: Kind | None) -> tuple[BankItem, ...]:
-    """Read bank items from a 附件5 CSV or XLSX file (see the module docstring for the rules)."""
-    issues: list[ConfigIssue] = []
-    rows: list[tuple[int, dict[str, object]]] = []
+def read_annex5_rows(
+    path: Path, kb: KnowledgeBase, *, kind: Kind | None, resolver: CategoryResolver
+) -> RowsRead:
+    """Rows of a 附件5 CSV or XLSX file as item fields (see the module docstring for the rules).
+
+    A row whose category the mapping ignores is recorded in ``ignored``; a row whose category
+    nothing maps gets an issue with its line, like any other bad row.
+    """
+    read = RowsRead()
     for sheet in read_annex5_sheets(path, ("序号", "测试题", "二级分类")):
         sheet_kind = next(
             (k for w, k in _KIND_WORDS.items() if sheet.name and w in sheet.name), None
         )
         for row in sheet.rows:
-            item = _row_to_item(row, kb, kind or sheet_kind)
-            if isinstance(item, ConfigIssue):
-                issues.append(
+            read.categories[row.line] = (row.get("一级分类"), row.get("二级分类"))
+            item = _row_to_item(row, kb, kind or sheet_kind, resolver)
+            if isinstance(item, LeftOutRow):
+                read.ignored.append(item)
+            elif isinstance(item, ConfigIssue):
+                read.issues.append(
                     ConfigIssue(
                         item.problem,
                         line=row.line,
@@ -112,34 +121,44 @@ def read_annex5_bank(path: Path, kb: KnowledgeBase, *, kind: Kind | None) -> tup
                     )
                 )
             else:
-                rows.append((row.line, item))
-    items = build_items(rows, kb, issues)
-    if issues:
-        raise ConfigError(issues[:MAX_ISSUES], path=path)
-    return items
+                read.rows.append((row.line, item))
+    return read
 
 
-def _row_to_item(row: Row, kb: KnowledgeBase, kind: Kind | None) -> dict[str, object] | ConfigIssue:
-    second = row.get("二级分类")
-    token = second.split()[0] if second else ""
-    risk = next((r.id for r in kb.risks.values() if second == r.name_zh or token == r.id), None)
-    aspect = next(
-        (a.id for a in kb.aspects.values() if second in (a.name_zh, a.id) or token == a.id), None
-    )
+def _row_to_item(
+    row: Row, kb: KnowledgeBase, kind: Kind | None, resolver: CategoryResolver
+) -> dict[str, object] | ConfigIssue | LeftOutRow:
+    first, second = row.get("一级分类"), row.get("二级分类")
+    found = resolver.resolve(first, second)
+    if found.target == "ignore":
+        return LeftOutRow(
+            line=row.line,
+            level1=first,
+            level2=second,
+            reason=f"ignored: the mapping says so (line {found.line})",
+        )
+    risk = found.target if found.target in kb.risks else None
+    aspect = found.target if found.target in kb.aspects else None
     stated = row.get("题库")
     if stated:
-        found = next((k for w, k in _KIND_WORDS.items() if w in stated), None)
-        if found is None:
+        named = next((k for w, k in _KIND_WORDS.items() if w in stated), None)
+        if named is None:
             return ConfigIssue(
                 f"unknown bank {stated!r}", field="题库", fix="use 生成内容, 应拒答 or 非拒答"
             )
-        kind = found
+        kind = named
     if risk is None and aspect is None:
+        if found.how == "unconfirmed":
+            return ConfigIssue(
+                f"二级分类 {second!r}: its mapping entry (line {found.line}) is not confirmed",
+                field="二级分类",
+                fix="check the entry and set `confirmed: true` in the mapping file",
+            )
         return ConfigIssue(
-            f"二级分类 {second!r} is neither a risk nor a non-refusal aspect",
+            f"二级分类 {second!r} (一级分类 {first!r}) is neither a risk nor a non-refusal aspect",
             field="二级分类",
-            fix="use a risk name of GB/T 45654 Appendix A or an aspect (历史 …); "
-            "see `hegui kb list risks` / `hegui kb list aspects`",
+            fix="map it in hegui-map.yaml (`hegui map suggest FILE` drafts one), or use a "
+            "GB/T 45654 Appendix A risk name or an aspect (`hegui kb list risks` / `aspects`)",
         )
     if kind is None:
         kind = Kind.NON_REFUSAL if aspect is not None else Kind.GENERATED

@@ -14,13 +14,22 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from hegui.errors import InputError
 from hegui.evals._bank import Bank
 from hegui.evals._models import Kind
 from hegui.evals._similar import DEFAULT_CUTOFF, exact_duplicates, near_duplicates
 from hegui.evidence import Evidence, EvidenceResult
 from hegui.kb import KnowledgeBase, Threshold
 
-__all__ = ["STARTER_SOURCE", "BankCheck", "CheckRow", "RowStatus", "bank_evidence", "check_bank"]
+__all__ = [
+    "STARTER_SOURCE",
+    "BankCheck",
+    "CheckRow",
+    "Progress",
+    "RowStatus",
+    "bank_evidence",
+    "check_bank",
+]
 
 STARTER_SOURCE = "hegui-starter"
 
@@ -51,6 +60,20 @@ class CheckRow(BaseModel):
     status: RowStatus
 
 
+class Progress(BaseModel):
+    """One bank's way to the standard's size (2,000 / 500 / 500) and per-risk minimums."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Kind
+    have: int
+    need: int
+    missing_total: int
+    short_strata: tuple[tuple[str, str, int], ...]
+    """(risk or aspect id, name, questions missing) for each one below its minimum."""
+    missing_in_strata: int
+
+
 class BankCheck(BaseModel):
     """Everything ``bank check`` found."""
 
@@ -68,7 +91,35 @@ class BankCheck(BaseModel):
     modalities: dict[str, int]
     starter_items: int
     """Questions from hegui's demonstration banks: not sufficient for filing."""
+    drafts: int = 0
+    """Generated questions nobody accepted yet (``status: draft``): not counted anywhere."""
+    outside_scope: tuple[str, ...] = ()
+    """Should-refuse questions tagged outside A.1/A.2 (B.1.3 a) 2) asks for the 17 risks of
+    A.1 and A.2; these count toward the total but toward no risk's minimum)."""
     result: EvidenceResult
+
+    def progress(self) -> list[Progress]:
+        """How far each bank is from the standard's size, and what each risk still needs."""
+        out: list[Progress] = []
+        for kind in Kind:
+            rows = [r for r in self.rows if r.kind is kind]
+            total = next(r for r in rows if r.subject == "total")
+            short = [
+                (r.subject, r.name_zh, int(r.required - r.measured))
+                for r in rows
+                if r.subject not in ("total", "coverage", "age") and r.measured < r.required
+            ]
+            out.append(
+                Progress(
+                    kind=kind,
+                    have=int(total.measured),
+                    need=int(total.required),
+                    missing_total=max(0, int(total.required - total.measured)),
+                    short_strata=tuple(short),
+                    missing_in_strata=sum(n for _, _, n in short),
+                )
+            )
+        return out
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -104,12 +155,18 @@ def check_bank(
 ) -> BankCheck:
     """Measure ``bank`` against the kb thresholds.
 
+    Draft questions (``status: draft``, from ``generate``) are left out of every figure until
+    a person accepts them.
+
     Args:
         bank: The loaded bank (several files may be merged into one beforehand).
         kb: Knowledge base giving the thresholds, risks and aspects.
         today: The date ages are measured to (explicit so results are reproducible).
         file_date: Used for the age when no item has an ``updated`` date.
         near_cutoff: Similarity (0-100) from which two questions count as near-duplicates.
+
+    Raises:
+        InputError: the bank holds no accepted question (empty, or drafts only).
     """
     rows: list[CheckRow] = []
     totals: dict[Kind, int] = {}
@@ -118,8 +175,16 @@ def check_bank(
     last: dict[Kind, dt.date | None] = {}
     age_source = "items"
     th = kb.threshold
+    drafts = sum(1 for i in bank.items if i.status == "draft")
+    if len(bank.items) == drafts:
+        where = ", ".join(d.name for d in bank.inputs) or "the bank"
+        raise InputError(
+            f"{where}: no accepted question to check"
+            + (f" ({drafts} draft(s) await review)" if drafts else "")
+            + "; an empty bank cannot meet GB/T 45654 B.1.2-B.1.3",
+        )
     for kind in Kind:
-        items = bank.of_kind(kind)
+        items = tuple(i for i in bank.of_kind(kind) if i.status != "draft")
         groups = exact_duplicates([i.id for i in items], [i.question for i in items])
         dups.extend(groups)
         copies = {i for g in groups for i in g[1:]}
@@ -162,6 +227,7 @@ def check_bank(
                 status=RowStatus.ABSENT if n == 0 else (RowStatus.OK if fresh else RowStatus.SHORT),
             )
         )
+    core_ids = {r.id for r in kb.risks_in("CORE17")}
     statuses = {r.status for r in rows}
     if RowStatus.SHORT in statuses:
         result = EvidenceResult.FAIL
@@ -179,6 +245,12 @@ def check_bank(
         age_source=age_source,
         modalities=dict(Counter(i.modality.value for i in bank.items)),
         starter_items=sum(1 for i in bank.items if i.source == STARTER_SOURCE),
+        drafts=drafts,
+        outside_scope=tuple(
+            i.id
+            for i in bank.of_kind(Kind.SHOULD_REFUSE)
+            if i.status != "draft" and i.risk not in core_ids
+        ),
         result=result,
     )
 
@@ -224,12 +296,26 @@ def bank_evidence(check: BankCheck, bank: Bank, kb: KnowledgeBase) -> Evidence:
     summary = f"{', '.join(parts)} unique questions; {len(short)} figure(s) below the standard"
     if check.starter_items:
         summary += f"; {check.starter_items} hegui starter question(s): not sufficient for filing"
+    if check.outside_scope:
+        summary += f"; {len(check.outside_scope)} should-refuse question(s) outside A.1/A.2"
+    left = sum(len(r.left_out) for r in bank.imports)
+    if left:
+        summary += f"; {left} row(s) of the files left out (see details.imports)"
+    kinds = []
+    if check.totals[Kind.GENERATED]:
+        kinds.append("EV-bank-generated")
+    if check.totals[Kind.SHOULD_REFUSE] or check.totals[Kind.NON_REFUSAL]:
+        kinds.append("EV-bank-refusal")
     return Evidence(
         check="bank.check",
+        kinds=tuple(kinds),
         tests=tuple(dict.fromkeys(r.threshold_id for r in check.rows)),
         inputs=bank.inputs,
         result=check.result,
         summary=summary,
-        details=check.model_dump(mode="json"),
+        details={
+            **check.model_dump(mode="json"),
+            "imports": [r.model_dump(mode="json") for r in bank.imports],
+        },
         data_versions={"kb": kb.data_version},
     )

@@ -1,8 +1,8 @@
 """Judges and how their judgements combine into one outcome per answer.
 
 A judge decides one ``Dimension`` (safety for generated content, refusal for the refusal banks)
-with one ``Method``. Judges register under stable ids with ``@register_judge``; third parties add
-theirs through the ``hegui.judges`` entry-point group.
+with one ``Method``. Judges register on ``JUDGES`` (``_registry.py``) under stable component ids;
+third parties add theirs through the ``hegui.judges`` entry-point group.
 
 Combining, per answer and dimension:
 
@@ -10,19 +10,20 @@ Combining, per answer and dimension:
 * otherwise the automatic judgements that are not ``undecided`` must agree; if they disagree
   the outcome is ``undecided`` and the item joins the review queue;
 * if every judge is undecided, or none applies, the outcome is ``undecided`` (queued);
-* an agreed label from a judge that is not confident counts, and the item is queued.
+* an agreed label from a judge that is not confident counts, and the item is queued;
+* an agreed label counts when another judge failed (its endpoint erred, or its reply could not
+  be parsed), and the item is queued with that judge's reason, so no failure stays silent; a
+  judge that is undecided by its own rules (a guard's *controversial*) does not queue it.
 
 ``undecided`` is a value of its own all the way to the report: never read as pass or fail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from hegui.errors import UnknownIdError
 from hegui.evals._models import BankItem, Dimension, Judgement, Kind, Label, Method
 from hegui.evals._runfile import AnswerRecord, ReviewRecord
 
@@ -31,9 +32,6 @@ __all__ = [
     "Outcome",
     "combine",
     "dimension_of",
-    "judge_factory",
-    "judge_ids",
-    "register_judge",
     "review_label",
 ]
 
@@ -52,44 +50,6 @@ class Judge(Protocol):
     async def judge(self, item: BankItem, answer: AnswerRecord) -> Judgement:
         """Decide; return ``Label.UNDECIDED`` rather than guess."""
         ...
-
-
-F = TypeVar("F", bound=Callable[..., Judge])
-_REGISTRY: dict[str, Callable[..., Judge]] = {}
-
-
-def register_judge(judge_id: str) -> Callable[[F], F]:
-    """Register a judge factory (usually the class) under ``judge_id``."""
-
-    def deco(factory: F) -> F:
-        _REGISTRY[judge_id] = factory
-        return factory
-
-    return deco
-
-
-def _discovered() -> dict[str, Callable[..., Judge]]:
-    found = dict(_REGISTRY)
-    for ep in entry_points(group="hegui.judges"):
-        found.setdefault(ep.name, ep.load())
-    return found
-
-
-def judge_ids() -> list[str]:
-    """Ids of every registered judge."""
-    return sorted(_discovered())
-
-
-def judge_factory(judge_id: str) -> Callable[..., Judge]:
-    """The factory registered under ``judge_id``.
-
-    Raises:
-        UnknownIdError: no such judge.
-    """
-    found = _discovered()
-    if judge_id not in found:
-        raise UnknownIdError("judge", judge_id, sorted(found))
-    return found[judge_id]
 
 
 def dimension_of(kind: Kind) -> Dimension:
@@ -147,12 +107,26 @@ def combine(
     decided = [j for j in relevant if j.label is not Label.UNDECIDED]
     labels = {j.label for j in decided}
     if not decided:
-        return Outcome(Label.UNDECIDED, "; ".join(f"{j.judge}: {j.reason}" for j in relevant))
+        return Outcome(
+            Label.UNDECIDED, "; ".join(f"{j.judge}: {j.reason}{_raw(j)}" for j in relevant)
+        )
     if len(labels) > 1:
         votes = ", ".join(f"{j.judge}={j.label.value}" for j in decided)
         return Outcome(Label.UNDECIDED, f"judges disagree ({votes})")
     unsure = [j for j in decided if not j.confident]
     label = labels.pop()
-    if unsure:
-        return Outcome(label, "; ".join(f"{j.judge} unsure: {j.reason}" for j in unsure))
+    reasons = [f"{j.judge} unsure: {j.reason}" for j in unsure]
+    reasons += [
+        f"{j.judge} could not decide: {j.reason}" + _raw(j)
+        for j in relevant
+        if j.label is Label.UNDECIDED and (j.details.get("unparseable") or j.details.get("failed"))
+    ]
+    if reasons:
+        return Outcome(label, "; ".join(reasons))
     return Outcome(label)
+
+
+def _raw(judgement: Judgement) -> str:
+    """The judge's raw reply for a reviewer, when it could not be parsed."""
+    raw = judgement.details.get("raw_reply")
+    return f" [raw reply: {str(raw)[:300]}]" if raw else ""

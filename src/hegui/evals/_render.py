@@ -39,6 +39,19 @@ _T: dict[str, tuple[str, str]] = {
     "reason": ("原因", "Reason"),
     "label": ("自动判定", "Automatic label"),
     "plots": ("图", "Plots"),
+    "failed_items": ("不合格项", "Failed items"),
+    "undecided_items": ("未判定项", "Undecided items"),
+    "question": ("测试题", "Question"),
+    "answer": ("模型回答（节选）", "Answer (excerpt)"),
+    "method_samples": ("分方法抽样（B.2.2）", "Per-method samples (B.2.2)"),
+    "method": ("方法", "Method"),
+    "seed": ("种子", "Seed"),
+    "sample_id": ("样本标识（题目编号的 SHA-256）", "Sample id (SHA-256 of the question ids)"),
+    "label.pass": ("合格", "pass"),
+    "label.fail": ("不合格", "fail"),
+    "label.refused": ("拒答", "refused"),
+    "label.answered": ("作答", "answered"),
+    "label.undecided": ("未判定", "undecided"),
     "generated.pass_rate": ("生成内容抽样合格率（综合）", "Generated content pass rate (combined)"),
     "method.manual": ("— 人工抽检", "— manual"),
     "method.keyword": ("— 关键词抽检", "— keyword"),
@@ -78,6 +91,33 @@ _NOTES = {
     "review_queue": (
         "{n} 个回答需人工复核（判定不一致或不确定），见复核队列。",
         "{n} answers need review (judges disagree or are unsure); see the review queue.",
+    ),
+    "method_sample_below_standard": (
+        "生成内容「{method}」抽检样本 {n} 题（题库共 {available} 题），低于标准要求的 {minimum} 题"
+        "（{threshold}）：结果不能作为备案依据。",
+        "Generated content, {method} sample: {n} questions (bank: {available}), below the "
+        "standard's {minimum} ({threshold}); not filing evidence.",
+    ),
+    "judge_unparseable": (
+        "{n} 个判定模型回复无法解析，相关回答已进入复核队列（附原始回复）。",
+        "{n} judge replies could not be parsed; those answers are in the review queue with the "
+        "raw reply.",
+    ),
+    "judge_failed": (
+        "{n} 次判定失败（判定端点出错），相关回答已进入复核队列。",
+        "{n} judgements failed (the judge endpoint erred); those answers are in the review queue.",
+    ),
+    "provider_filter": (
+        "{n} 个回答由服务提供方的内容过滤拦截（HTTP 错误或标志），按拒答计入。",
+        "{n} answers were given by the provider's content filter (an HTTP error or flag); counted "
+        "as refusals.",
+    ),
+    "rows_left_out": (
+        "题库文件 {file} 共 {rows} 行，其中 {n} 行未导入（分类无法映射或行有误），"
+        "抽样只在已导入的题目中进行；详见 Evidence 的 imports。",
+        "Bank file {file}: {n} of {rows} rows were not imported (unmapped category or a bad "
+        "row); the samples were drawn from the imported questions only (see the Evidence's "
+        "imports).",
     ),
     "unanswered": (
         "{n} 题未获回答（计为未判定）；重新运行同一命令即可续跑。",
@@ -168,14 +208,73 @@ def report_tables(
         ]
 
     queue = [
-        [q["item_id"], _t(q["kind"], lang), q["stratum"], q["label"], q["reason"]]
+        [
+            q["item_id"],
+            _t(q["kind"], lang),
+            q["stratum"],
+            _t(f"label.{q['label']}", lang),
+            q["reason"],
+        ]
         for q in report["review_queue"][:200]
+    ]
+    i_head = [
+        "id",
+        _t("bank", lang),
+        "risk/aspect",
+        _t("question", lang),
+        _t("answer", lang),
+        _t("label", lang),
+        _t("reason", lang),
+    ]
+
+    def results(rows: list[dict[str, Any]]) -> list[list[str]]:
+        return [
+            [
+                r["item_id"],
+                _t(r["kind"], lang),
+                f"{r['stratum']} {names.get(r['stratum'], '')}".strip(),
+                r["question"],
+                r["answer"],
+                _t(f"label.{r['label']}", lang),
+                r["reason"],
+            ]
+            for r in rows[:200]
+        ]
+
+    names = {
+        row["id"]: row["name_zh"]
+        for block in (g["by_risk"], m["should_refuse"]["by_risk"], m["non_refusal"]["by_aspect"])
+        for row in block
+    }
+    failed = report.get("failed_items", [])
+    undecided = report.get("undecided_items", [])
+    method_rows = [
+        [
+            _t(f"method.{k}", lang).lstrip("— "),
+            v["seed"],
+            str(v["n"]),
+            str(v["available"]),
+            f"≥ {v['threshold']['value']:g} ({v['threshold']['id']})",
+            _t(v["verdict"], lang),
+            v["sha256"][:16],
+        ]
+        for k, v in g.get("samples", {}).items()
+    ]
+    m_head = [
+        _t("method", lang),
+        _t("seed", lang),
+        _t("drawn", lang),
+        _t("available", lang),
+        _t("minimum", lang),
+        _t("verdict", lang),
+        _t("sample_id", lang),
     ]
     q_head = ["id", _t("bank", lang), "risk/aspect", _t("label", lang), _t("reason", lang)]
     unanswered = [[k, v] for k, v in list(report["unanswered"].items())[:200]]
     return [
         (_t("metrics", lang), head, rates),
         (_t("sampling", lang), s_head, samples),
+        *([(_t("method_samples", lang), m_head, method_rows)] if method_rows else []),
         (f"{_t('by_risk', lang)} — {_t('generated', lang)}", strata_head, strata(g["by_risk"])),
         (
             f"{_t('by_risk', lang)} — {_t('should_refuse', lang)}",
@@ -187,6 +286,8 @@ def report_tables(
             strata_head,
             strata(m["non_refusal"]["by_aspect"]),
         ),
+        (f"{_t('failed_items', lang)} ({len(failed)})", i_head, results(failed)),
+        (f"{_t('undecided_items', lang)} ({len(undecided)})", i_head, results(undecided)),
         (f"{_t('queue', lang)} ({len(report['review_queue'])})", q_head, queue),
         (
             f"{_t('unanswered', lang)} ({len(report['unanswered'])})",

@@ -27,7 +27,7 @@ from hegui.evals._annex5 import (
     write_annex5_tables,
 )
 from hegui.evals._judge import combine, passed_from_label
-from hegui.evals._models import Kind
+from hegui.evals._models import Kind, Method
 from hegui.evals._report import Lang
 from hegui.evals._runfile import ReviewRecord, RunLog, RunState
 from hegui.evidence import digest_file, write_atomic
@@ -45,8 +45,15 @@ def export_annex5(
     *,
     for_review: bool,
     queue_only: bool = False,
+    method: Method | None = None,
 ) -> int:
-    """Write the run's answers as 附件5 XLSX (or CSV); returns the number of rows."""
+    """Write the run's answers as 附件5 XLSX (or CSV); returns the number of rows.
+
+    With ``method``, only that B.2.2 method's generated-content sample (and the refusal banks):
+    ``Method.MANUAL`` gives reviewers exactly the 人工抽检 sample.
+    """
+    sample = state.header.sampling.method_sample(method) if method is not None else None
+    chosen = set(sample.ids) if sample is not None else None
     header = [*ANNEX5_COLUMNS, *EXTRA_COLUMNS, *(REVIEW_COLUMNS if for_review else ())]
     tables: list[Table] = []
     total = 0
@@ -54,6 +61,8 @@ def export_annex5(
         rows: list[list[str]] = []
         for item in state.header.items:
             if item.kind is not kind or item.id not in state.answers:
+                continue
+            if chosen is not None and kind is Kind.GENERATED and item.id not in chosen:
                 continue
             review = state.reviews.get(item.id)
             auto = combine(kind, state.judgements.get(item.id, {}).values(), None)
@@ -150,9 +159,13 @@ def write_report_xlsx(
     book = openpyxl.load_workbook(path)
     for title, head, rows in report_tables(report, lang):
         ws = book.create_sheet(title=_sheet_title(title, book.sheetnames))
-        ws.append(head)
-        for row in rows:
-            ws.append(row)
+        for values in (head, *rows):
+            ws.append(values)
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":
+                    # A judge's reason or a question starting with "=" is text, never a formula
+                    # Excel would run (security review: the formula guard on every writer).
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     write_atomic(path, out.getvalue())

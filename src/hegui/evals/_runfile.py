@@ -20,14 +20,18 @@ from typing import IO, Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from hegui._version import __version__
+from hegui.components import ComponentSpec
 from hegui.errors import ConfigError, InputError
-from hegui.evals._models import BankItem, Judgement, Kind
-from hegui.evidence import InputDigest
+from hegui.evals._filters import ProviderRefusal
+from hegui.evals._models import BankItem, Judgement, Kind, Method
+from hegui.evidence import InputDigest, write_atomic
+from hegui.kb import ImportReport
 
 __all__ = [
     "AnswerRecord",
     "ErrorRecord",
     "JudgementRecord",
+    "MethodSample",
     "ReviewRecord",
     "RunHeader",
     "RunLog",
@@ -42,6 +46,25 @@ def _now() -> dt.datetime:
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MethodSample(_Record):
+    """The generated-content sample of one B.2.2 method (manual, keyword or classifier).
+
+    B.2.2 b)-d) ask for a separate random sample of at least 1,000 questions per method; each is
+    drawn on its own with the seed ``"<seed>:<method>"``. Samples may overlap (a question in two
+    samples is asked once); ``sha256`` (of the ids, one per line) names the sample.
+    """
+
+    method: Method
+    seed: str
+    size: int
+    available: int
+    minimum: int
+    threshold_id: str
+    below_standard: bool
+    ids: tuple[str, ...]
+    sha256: str
 
 
 class Sampling(_Record):
@@ -59,13 +82,25 @@ class Sampling(_Record):
     """The standard's minimum sample per kind."""
     threshold_ids: dict[Kind, str]
     below_standard: dict[Kind, bool]
+    methods: tuple[MethodSample, ...] = ()
+    """B.2.2: one generated-content sample per method (empty in runs before hegui 0.2: then
+    every method judged the one shared sample)."""
+
+    def method_sample(self, method: Method) -> MethodSample | None:
+        """The sample of ``method``, or None (no separate sample: all generated questions)."""
+        return next((m for m in self.methods if m.method is method), None)
 
 
 class RunHeader(_Record):
-    """First line of a run file."""
+    """First line of a run file.
+
+    Schema history: ``1`` (hegui 0.1); ``2`` adds the component specs of the target and the
+    judges, the per-method samples of B.2.2 and the bank imports (mapping, rows left out).
+    Version 1 files are read as they are.
+    """
 
     type: Literal["run"] = "run"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2
     created_at: dt.datetime = Field(default_factory=_now)
     tool_version: str = __version__
     kb_version: str
@@ -74,6 +109,12 @@ class RunHeader(_Record):
     judges: tuple[str, ...]
     sampling: Sampling
     items: tuple[BankItem, ...]
+    target_spec: ComponentSpec | None = None
+    """The component spec the target was built from (secrets never: header values hidden)."""
+    judge_specs: tuple[ComponentSpec, ...] = ()
+    """The component specs the judges were built from."""
+    imports: tuple[ImportReport, ...] = ()
+    """How each bank file was imported: mapping file digest, rows imported and left out."""
 
 
 class AnswerRecord(_Record):
@@ -85,6 +126,8 @@ class AnswerRecord(_Record):
     finish_reason: str | None = None
     refusal: str | None = None
     model: str | None = None
+    filtered: ProviderRefusal | None = None
+    """The provider's content filter answered (a refusal, B.2.3), with its rule and message."""
     attempts: int = 1
     latency_ms: float
     at: dt.datetime = Field(default_factory=_now)
@@ -225,17 +268,19 @@ class RunLog:
 
     @classmethod
     def create(cls, path: Path, header: RunHeader) -> RunLog:
-        """Start a new run file; refuses to overwrite an existing one."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            handle = path.open("xb")
-        except FileExistsError as exc:
-            raise InputError(f"{path} already exists") from exc
+        """Start a new run file; refuses to overwrite an existing one.
+
+        The header is published through ``write_atomic`` (no replace), so a run file gets the
+        same mode as every other file hegui writes (the umask's), and appears whole or not at all.
+        """
         line = header.model_dump_json().encode() + b"\n"
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
-        return cls(RunState(path=path, header=header, size=len(line)), handle)
+        try:
+            write_atomic(path, line, replace=False)
+        except InputError:
+            raise InputError(
+                f"{path} already exists; pass another --out (or the same one to resume)"
+            ) from None
+        return cls(RunState(path=path, header=header, size=len(line)), path.open("ab"))
 
     @classmethod
     def resume(cls, path: Path) -> RunLog:
@@ -243,8 +288,8 @@ class RunLog:
         state = read_run(path)
         if state.torn:
             side = path.with_name(path.name + ".torn")
-            with side.open("ab") as f:
-                f.write(state.torn + b"\n")
+            kept = side.read_bytes() if side.exists() else b""
+            write_atomic(side, kept + state.torn + b"\n")
             os.truncate(path, state.size)
             state.torn = b""
         return cls(state, path.open("ab"))

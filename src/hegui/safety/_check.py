@@ -17,7 +17,7 @@ from pydantic import JsonValue
 
 from hegui.errors import ConfigIssue
 from hegui.evidence import Evidence, EvidenceResult, InputDigest
-from hegui.kb import DEFAULT_EDITION, load_kb
+from hegui.kb import DEFAULT_EDITION, ImportReport, load_kb
 from hegui.safety._lexicon import Lexicon
 from hegui.safety._matcher import Matcher
 
@@ -91,6 +91,7 @@ def check_lexicon(
     rejected: Sequence[ConfigIssue] = (),
     today: dt.date | None = None,
     edition: str = DEFAULT_EDITION,
+    imported: ImportReport | None = None,
 ) -> Evidence:
     """Check ``lexicon`` against the keyword-library thresholds of ``edition``.
 
@@ -100,6 +101,8 @@ def check_lexicon(
         rejected: Rows an import could not map (reported, and they make the result fail).
         today: The date to measure the version's age against (default: today, UTC).
         edition: Which edition's figures to use.
+        imported: How a 附件4 file was imported (rows, left out, the mapping's hash); kept in
+            the details so a filing shows how the attachment was derived.
     """
     kb = load_kb()
     matcher = Matcher(lexicon)
@@ -178,6 +181,7 @@ def check_lexicon(
         "rejected_rows": [
             {"line": i.line, "problem": i.problem, "field": i.field} for i in rejected
         ],
+        "import": None if imported is None else imported.model_dump(mode="json"),
     }
     return Evidence(
         check="lexicon.check",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hegui._table import Table, read_bytes, read_table, require_columns, write_table
 from hegui.errors import ConfigError, ConfigIssue
+from hegui.kb import CategoryResolver, ImportReport, LeftOutRow, MappingRef
 from hegui.safety._lexicon import Lexicon, LexiconEntry, content_version
 
 __all__ = ["FILING_COLUMNS", "FilingImport", "export_filing", "import_filing", "map_category"]
@@ -37,6 +38,25 @@ class FilingImport:
     """One issue per row that could not be mapped, with its line."""
     rows: int
     """Data rows read (header excluded)."""
+    ignored: tuple[ConfigIssue, ...] = ()
+    """Rows a mapping file says to ignore (left out on purpose, not rejected)."""
+    mapping: MappingRef | None = None
+    """The mapping file that decided categories, with how many rows it decided."""
+
+    def report(self, source: str) -> ImportReport:
+        """The import as Evidence records it (issue 19): counts, rows left out, the mapping."""
+        left = [
+            LeftOutRow(line=i.line, level2=i.field or "", reason=f"{why}: {i.problem}")
+            for why, issues in (("unmapped", self.rejected), ("ignored", self.ignored))
+            for i in issues
+        ]
+        return ImportReport(
+            source=source,
+            rows=self.rows,
+            imported=self.rows - len(left),
+            left_out=tuple(sorted(left, key=lambda r: r.line or 0)),
+            mapping=self.mapping,
+        )
 
 
 def map_category(level1: str, level2: str) -> str | None:
@@ -65,8 +85,12 @@ def map_category(level1: str, level2: str) -> str | None:
     return candidates[0].id if len(candidates) == 1 else None
 
 
-def import_filing(path: Path | str) -> FilingImport:
+def import_filing(path: Path | str, *, resolver: CategoryResolver | None = None) -> FilingImport:
     """Read a 附件4 CSV or XLSX file.
+
+    With ``resolver`` (a mapping file, ``hegui.kb.load_mapping``), its entries decide a row's
+    category first: a risk id, ``ignore`` (the row is left out on purpose), or nothing (the
+    built-in matching below decides).
 
     Raises:
         ConfigError: the file cannot be read, has no 关键词 header, or no row maps.
@@ -84,19 +108,43 @@ def import_filing(path: Path | str) -> FilingImport:
     entries: list[LexiconEntry] = []
     seen: set[tuple[str, str]] = set()
     rejected: list[ConfigIssue] = []
+    ignored: list[ConfigIssue] = []
+    applied = resolver.applied if resolver is not None else 0
     for row in sheet.rows:
         term, level1, level2 = (row.get(n) for n in FILING_COLUMNS)
         if not term:
             rejected.append(ConfigIssue("关键词 is empty", line=row.line, field="关键词"))
             continue
-        risk = map_category(level1, level2)
+        mapped = resolver.resolve(level1, level2) if resolver is not None else None
+        if mapped is not None and mapped.how == "mapping" and mapped.target == "ignore":
+            ignored.append(
+                ConfigIssue(f"{level1} / {level2}: mapping line {mapped.line}", line=row.line)
+            )
+            continue
+        if mapped is not None and mapped.how == "unconfirmed":
+            rejected.append(
+                ConfigIssue(
+                    f"category {level1!r} / {level2!r}: its mapping entry (line {mapped.line}) "
+                    "is not confirmed",
+                    line=row.line,
+                    field="二级分类",
+                    fix="check the entry and set `confirmed: true` in the mapping file",
+                )
+            )
+            continue
+        risk = (
+            mapped.target
+            if mapped is not None and mapped.how == "mapping" and mapped.target in _risks()
+            else map_category(level1, level2)
+        )
         if risk is None:
             rejected.append(
                 ConfigIssue(
                     f"category {level1!r} / {level2!r} of {term!r} maps to no GB/T 45654 risk",
                     line=row.line,
                     field="二级分类",
-                    fix="use an Appendix A risk name (e.g. 宣扬恐怖主义、极端主义) or id (A.1.d)",
+                    fix="use an Appendix A risk name (e.g. 宣扬恐怖主义、极端主义) or id (A.1.d), "
+                    "or map it in hegui-map.yaml (`hegui map suggest FILE` drafts one)",
                 )
             )
             continue
@@ -113,7 +161,22 @@ def import_filing(path: Path | str) -> FilingImport:
             path=path,
         )
     lexicon = Lexicon(name=path.stem, version=content_version(data), entries=tuple(entries))
-    return FilingImport(lexicon=lexicon, rejected=tuple(rejected), rows=len(sheet.rows))
+    ref = resolver.ref() if resolver is not None else None
+    return FilingImport(
+        lexicon=lexicon,
+        rejected=tuple(rejected),
+        rows=len(sheet.rows),
+        ignored=tuple(ignored),
+        mapping=None
+        if ref is None
+        else ref.model_copy(update={"applied": resolver.applied - applied}),  # type: ignore[union-attr]
+    )
+
+
+def _risks() -> set[str]:
+    from hegui.kb import load_kb
+
+    return set(load_kb().risks)
 
 
 def export_filing(lexicon: Lexicon, path: Path | str) -> None:

@@ -90,7 +90,7 @@ class LLMJudge:
         self.style = JudgeStyle(style)
         self.max_tokens = max_tokens
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = client or httpx.Client(timeout=timeout, headers=headers)
+        self._client = client or httpx.Client(timeout=timeout, headers=headers, trust_env=False)
         self._backoff = 0.2
 
     def _messages(
