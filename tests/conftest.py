@@ -36,7 +36,11 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
-        if key.startswith("HEGUI_") and key != "HEGUI_REQUIRE_PEERS":
+        if key.startswith("HEGUI_") and key not in {
+            "HEGUI_REQUIRE_PEERS",
+            "HEGUI_REQUIRE_POSTGRES",
+            "HEGUI_TEST_POSTGRES_URL",
+        }:
             monkeypatch.delenv(key)
     for key in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(key, raising=False)

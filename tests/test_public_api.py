@@ -24,6 +24,7 @@ API: dict[str, set[str]] = {
         "LabelConflictError",
         "MissingDependencyError",
         "MissingToolError",
+        "StoreError",
         "UnknownIdError",
         "UnsupportedFormatError",
         "UpstreamError",

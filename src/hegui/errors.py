@@ -13,6 +13,8 @@ HeguiError                      any fault in hegui; ``exit_code`` for the CLI (4
 ├── MissingDependencyError      a feature needs an optional extra that is not installed (3)
 ├── MissingToolError            a feature needs a program (ffmpeg) that is not installed (3)
 ├── HostError                   the machine refused: disk full, permission denied, read-only (3)
+│   └── StoreError              the store (database) is unreachable, or its schema is not the
+│                               one this hegui writes (older: run ``hegui store upgrade``; newer)
 └── UpstreamError               a model endpoint or other service the user pointed us at failed (3)
     └── GuardParseError         a guard/judge model answered in a form hegui cannot parse
 ```
@@ -46,6 +48,7 @@ __all__ = [
     "LabelConflictError",
     "MissingDependencyError",
     "MissingToolError",
+    "StoreError",
     "UnknownIdError",
     "UnsupportedFormatError",
     "UpstreamError",
@@ -173,6 +176,14 @@ class HostError(HeguiError):
     """The machine refused an operation: disk full, permission denied, read-only filesystem."""
 
     exit_code = ExitCode.ENVIRONMENT
+
+
+class StoreError(HostError):
+    """The store's database cannot be reached, or holds a schema this hegui does not write.
+
+    A database written by a newer hegui is refused rather than touched; an older one is
+    upgraded only by ``hegui store upgrade``.
+    """
 
 
 class MissingDependencyError(HeguiError):

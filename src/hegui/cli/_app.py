@@ -24,6 +24,12 @@ COMMAND_MODULES = [
     "hegui.cli.screen",
     "hegui.cli.classifier",
     "hegui.cli.label",
+    "hegui.cli.gateway",
+    "hegui.cli.store",
+    "hegui.cli.users",
+    "hegui.cli.keys",
+    "hegui.cli.audit",
+    "hegui.cli.complaints",
 ]
 
 

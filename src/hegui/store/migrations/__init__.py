@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (run through ``hegui.store``, never by hand)."""
