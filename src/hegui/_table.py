@@ -257,10 +257,10 @@ def _read_xlsx(data: bytes, path: Path, extra: str, budget: _Budget) -> list[She
         import openpyxl
     except ImportError as exc:
         raise MissingDependencyError("reading XLSX", "openpyxl", extra) from exc
-    from hegui._zipcheck import check_zip
+    from hegui._zipcheck import open_zip
 
     try:
-        check_zip(data, name=path)
+        open_zip(data, name=path).close()
     except CorruptFileError as exc:
         raise ConfigError(
             f"not a readable XLSX workbook: {str(exc).removeprefix(f'{path}: ')}",
