@@ -52,6 +52,7 @@ API: dict[str, set[str]] = {
     },
     "hegui.workspace": {
         "PROFILE_FILE",
+        "DueBy",
         "ItemState",
         "StaleRule",
         "StatusItem",
@@ -60,12 +61,14 @@ API: dict[str, set[str]] = {
         "Workspace",
         "add_document",
         "kind_users",
+        "plan_rows",
         "render_status_html",
         "render_status_markdown",
         "state_label",
         "status",
         "status_detail",
         "status_of",
+        "step_state",
     },
 }
 

@@ -13,7 +13,7 @@ from hegui.evidence import digest_bytes
 from hegui.kb import load_kb
 from hegui.safety import Lexicon, LexiconEntry, starter_lexicon
 from hegui.safety._check import check_lexicon
-from hegui.workspace import ItemState, StatusItem, Workspace, add_document, status
+from hegui.workspace import ItemState, StatusItem, Workspace, add_document, status, step_state
 from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +136,36 @@ def test_status_names_the_nearest_workspace_and_the_outer_one(
     out = run_cli(capsys, "status", "--workspace", str(inner), "-f", "md", "--lang", "en")
     assert f"`{inner}`" in out.stdout
     assert f"enclosing workspace {ws.root} not used" in out.stdout
+
+
+def test_status_with_a_launch_date_carries_the_dated_plan(
+    ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    launch = dt.date(2027, 6, 1)
+    report = status(ws, now=T0, launch=launch)
+    assert report.plan is not None and report.plan.launch == launch
+    ids = [s.id for s in report.plan.steps]
+    assert "genai_filing" in ids
+    genai = report.plan.steps[ids.index("genai_filing")]
+    assert genai.evidence and step_state(report, genai) is ItemState.MISSING
+    # Supplying every document the step asks for marks the step done.
+    for kind in genai.evidence:
+        if load_kb().evidence_kinds[kind].check is None:
+            f = tmp_path / f"{kind}.pdf"
+            f.write_bytes(kind.encode())
+            add_document(ws, f, kind, now=T0)
+    report = status(ws, now=T0, launch=launch)
+    genai = next(s for s in report.plan.steps if s.id == "genai_filing")
+    left = {i.kind for i in report.items if i.kind in genai.evidence and i.state.value != "have"}
+    assert left == {k for k in genai.evidence if load_kb().evidence_kinds[k].check is not None}
+    w = ("--workspace", str(ws.root))
+    md = run_cli(capsys, "status", *w, "-f", "md", "--launch", "2027-06-01")
+    assert md.code == 0 and "## 上线日程（上线日 2027-06-01）" in md.stdout
+    assert "生成式人工智能服务备案" in md.stdout
+    plan_part = md.stdout.split("## 上线日程")[1]
+    assert "genai_filing" not in plan_part and "deep_synthesis_filing" not in plan_part
+    assert "期限 生成式人工智能服务备案" in md.stdout
+    past = run_cli(capsys, "status", *w, "--launch", "2020-01-01")
+    assert past.code == 2 and "in the past" in past.stderr
+    bad = run_cli(capsys, "status", *w, "--launch", "soon")
+    assert bad.code == 2 and "YYYY-MM-DD" in bad.stderr

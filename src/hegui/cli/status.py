@@ -75,6 +75,30 @@ def _table(report: StatusReport, lang: Lang) -> None:
         f"[{_COLOURS[k]}]{state_label(_state(k), code)} {v}[/]" for k, v in report.counts.items()
     )
     console.print(counts)
+    if report.plan is not None:
+        from hegui.workspace import plan_rows
+
+        title = (
+            f"上线日程（上线日 {report.plan.launch}）"
+            if zh
+            else f"Plan (launch {report.plan.launch})"
+        )
+        steps = Table(title=title)
+        for col in (
+            ("状态", "程序", "日期", "前置", "办理渠道")
+            if zh
+            else (
+                "state",
+                "procedure",
+                "dates",
+                "after",
+                "where",
+            )
+        ):
+            steps.add_column(col, overflow="fold")
+        for row in plan_rows(report, code):
+            steps.add_row(*(escape(c) for c in row))
+        console.print(steps)
     if report.problems:
         err = stderr_console()
         for p in report.problems:
@@ -105,6 +129,15 @@ def status(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when anything required is not 'have'.")
     ] = False,
+    launch: Annotated[
+        str | None,
+        typer.Option(
+            "--launch",
+            metavar="YYYY-MM-DD",
+            help="Planned launch date: add the dated plan of the owed procedures, each with "
+            "where its evidence stands (as `hegui plan`).",
+        ),
+    ] = None,
 ) -> None:
     """What the service still owes, and what proof the workspace already holds.
 
@@ -113,8 +146,12 @@ def status(
     ran and the threshold was not met), the command or document that produces it, and the
     deadline where the law gives one. Writes nothing unless --out is given.
 
+    With --launch, the owed procedures follow in order with their dates (start by, done by,
+    the legal limit), what must come first, where to file, and whether their evidence is in.
+
     Exit codes: 0 reported; 1 with --strict when something required is missing, stale or
-    failed; 2 bad input (no workspace, bad profile, bad --as-of).
+    failed; 2 bad input (no workspace, bad profile, bad --as-of, --launch malformed or in the
+    past).
     """
     from hegui.errors import ExitCode, InputError
     from hegui.workspace import ItemState, render_status_html, render_status_markdown
@@ -128,7 +165,13 @@ def status(
         except ValueError:
             raise InputError(f"--as-of {as_of!r} is not a date; use YYYY-MM-DD") from None
         now = dt.datetime.combine(day, dt.time(23, 59, 59), dt.UTC)
-    report = compute(ws, now=now)
+    launch_day = None
+    if launch is not None:
+        try:
+            launch_day = dt.date.fromisoformat(launch)
+        except ValueError:
+            raise InputError(f"--launch {launch!r} is not a date; use YYYY-MM-DD") from None
+    report = compute(ws, now=now, launch=launch_day)
     code: Literal["zh", "en"] = "zh" if lang is Lang.ZH else "en"
     if fmt is StatusFormat.JSON:
         emit(to_json(report.model_dump(mode="json")), out)

@@ -13,23 +13,27 @@ Example:
 
 from hegui.workspace._documents import UnknownKindError, add_document, kind_users
 from hegui.workspace._render import (
+    plan_rows,
     render_status_html,
     render_status_markdown,
     state_label,
     status_detail,
 )
 from hegui.workspace._status import (
+    DueBy,
     ItemState,
     StaleRule,
     StatusItem,
     StatusReport,
     status,
     status_of,
+    step_state,
 )
 from hegui.workspace._workspace import PROFILE_FILE, Workspace
 
 __all__ = [
     "PROFILE_FILE",
+    "DueBy",
     "ItemState",
     "StaleRule",
     "StatusItem",
@@ -38,10 +42,12 @@ __all__ = [
     "Workspace",
     "add_document",
     "kind_users",
+    "plan_rows",
     "render_status_html",
     "render_status_markdown",
     "state_label",
     "status",
     "status_detail",
     "status_of",
+    "step_state",
 ]

@@ -5,9 +5,16 @@ from __future__ import annotations
 import html
 from typing import Literal
 
-from hegui.workspace._status import ItemState, StatusItem, StatusReport
+from hegui.kb import step_dates
+from hegui.workspace._status import ItemState, StatusItem, StatusReport, step_state
 
-__all__ = ["render_status_html", "render_status_markdown", "state_label", "status_detail"]
+__all__ = [
+    "plan_rows",
+    "render_status_html",
+    "render_status_markdown",
+    "state_label",
+    "status_detail",
+]
 
 Lang = Literal["zh", "en"]
 
@@ -33,6 +40,11 @@ _TEXT = {
     "detail": ("说明", "Detail"),
     "produce": ("如何取得", "How to produce"),
     "needed_for": ("对应义务/程序", "Needed for"),
+    "plan": ("上线日程（上线日 {}）", "Dated plan (launch {})"),
+    "step": ("程序", "Procedure"),
+    "dates": ("日期", "Dates"),
+    "after": ("前置", "After"),
+    "where": ("办理渠道", "Where"),
     "problems": (
         "无法读取的证据文件（已跳过，未删除）",
         "Unreadable evidence files (skipped, kept)",
@@ -77,7 +89,11 @@ def status_detail(item: StatusItem, lang: Lang) -> str:
     if refresh:
         parts.append(f"需重新取得：{refresh}" if zh else f"renew after {refresh}")
     if item.state is not ItemState.HAVE and item.deadlines:
-        parts.append(("期限 " if zh else "deadline ") + "; ".join(item.deadlines))
+        dues = [
+            f"{d.name_zh}：{d.deadline_zh}" if zh else f"{d.name_en}: {d.deadline_en}"
+            for d in item.deadlines
+        ]
+        parts.append(("期限 " if zh else "deadline ") + ("；" if zh else "; ").join(dues))
     return "；".join(parts) if zh else "; ".join(parts)
 
 
@@ -93,6 +109,24 @@ def _cell(text: str) -> str:
 def _summary(report: StatusReport, lang: Lang) -> str:
     sep = "，" if lang == "zh" else ", "
     return sep.join(f"{state_label(ItemState(k), lang)} {v}" for k, v in report.counts.items())
+
+
+def plan_rows(report: StatusReport, lang: Lang) -> list[tuple[str, str, str, str, str]]:
+    """The plan's steps as (state, procedure, dates, after, where) cells; empty without a plan."""
+    if report.plan is None:
+        return []
+    zh = lang == "zh"
+    names = {st.id: st.name_zh if zh else st.name_en for st in report.plan.steps}
+    rows = []
+    for step in report.plan.steps:
+        name = step.name_zh if zh else step.name_en
+        if step.required != True:  # noqa: E712 - required is True or "review"
+            name += "（待研判）" if zh else " (review)"
+        after = ("、" if zh else ", ").join(names.get(p.id, p.id) for p in step.after)
+        where = (step.channel_zh if zh else step.channel_en) or ""
+        dates = step_dates(step, lang) + ((" ⚠ 已晚" if zh else " ⚠ late") if step.late else "")
+        rows.append((state_label(step_state(report, step), lang), name, dates, after, where))
+    return rows
 
 
 def render_status_markdown(report: StatusReport, lang: Lang = "zh") -> str:
@@ -126,6 +160,14 @@ def render_status_markdown(report: StatusReport, lang: Lang = "zh") -> str:
             )
             + " |"
         )
+    if report.plan is not None:
+        out += ["", f"## {_t('plan', lang).format(report.plan.launch.isoformat())}", ""]
+        out.append(
+            f"| {_t('state', lang)} | {_t('step', lang)} | {_t('dates', lang)} | "
+            f"{_t('after', lang)} | {_t('where', lang)} |"
+        )
+        out.append("|---|---|---|---|---|")
+        out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in plan_rows(report, lang)]
     if report.problems:
         out += ["", f"## {_t('problems', lang)}", ""]
         out += [f"- `{p}`" for p in report.problems]
@@ -171,6 +213,15 @@ def render_status_html(report: StatusReport, lang: Lang = "zh") -> str:
             f"<td>{e(', '.join(it.needed_for))}</td></tr>"
         )
     parts.append("</table>")
+    if report.plan is not None:
+        parts.append(f"<h2>{e(_t('plan', lang).format(report.plan.launch.isoformat()))}</h2>")
+        parts.append("<table><tr>")
+        for key in ("state", "step", "dates", "after", "where"):
+            parts.append(f"<th>{e(_t(key, lang))}</th>")
+        parts.append("</tr>")
+        for row in plan_rows(report, lang):
+            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+        parts.append("</table>")
     if report.problems:
         parts.append(f"<h2>{e(_t('problems', lang))}</h2><ul>")
         parts += [f"<li><code>{e(p)}</code></li>" for p in report.problems]

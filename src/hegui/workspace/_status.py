@@ -26,15 +26,27 @@ from hegui.kb import (
     EvidenceKind,
     Freshness,
     KnowledgeBase,
+    Plan,
+    PlanStep,
     ScopeReport,
     ServiceFacts,
     derive_facts,
     load_kb,
+    plan,
     scope,
 )
 from hegui.workspace._workspace import Workspace
 
-__all__ = ["ItemState", "StaleRule", "StatusItem", "StatusReport", "status", "status_of"]
+__all__ = [
+    "DueBy",
+    "ItemState",
+    "StaleRule",
+    "StatusItem",
+    "StatusReport",
+    "status",
+    "status_of",
+    "step_state",
+]
 
 
 class ItemState(StrEnum):
@@ -73,6 +85,16 @@ class StaleRule(_Out):
         return f"every {n} {unit} ({self.cite}, {self.confidence})"
 
 
+class DueBy(_Out):
+    """A procedure's deadline, for an item that procedure asks for."""
+
+    procedure: str
+    name_zh: str
+    name_en: str
+    deadline_zh: str
+    deadline_en: str
+
+
 class StatusItem(_Out):
     """One evidence kind the service owes, and what the workspace holds for it."""
 
@@ -86,8 +108,8 @@ class StatusItem(_Out):
     when only procedures to review do."""
     needed_for: tuple[str, ...]
     """Obligation and procedure ids that ask for it."""
-    deadlines: tuple[str, ...] = ()
-    """Deadlines of the procedures that ask for it, as ``procedure: deadline``."""
+    deadlines: tuple[DueBy, ...] = ()
+    """Deadlines of the procedures that ask for it."""
     produced_by: str
     """The hegui command, or ``hegui evidence add FILE --kind …`` for documents."""
     is_document: bool
@@ -117,6 +139,23 @@ class StatusReport(_Out):
     counts: dict[str, int]
     problems: tuple[str, ...]
     """Evidence files that could not be read (path: reason); they were skipped, not deleted."""
+    plan: Plan | None = None
+    """The dated plan of the owed procedures, when a launch date was given."""
+
+
+_SEVERITY = {ItemState.FAILED: 0, ItemState.STALE: 1, ItemState.MISSING: 2, ItemState.HAVE: 3}
+
+
+def step_state(report: StatusReport, step: PlanStep) -> ItemState:
+    """Where a plan step stands: the worst state among the evidence kinds that prove it.
+
+    A step whose evidence is all *have* is done; a step that names no evidence is *missing*
+    (nothing in the store can show it was done).
+    """
+    states = [it.state for it in report.items if it.kind in step.evidence]
+    if not states:
+        return ItemState.MISSING
+    return min(states, key=_SEVERITY.__getitem__)
 
 
 def _add_period(day: dt.date, amount: int, unit: str) -> dt.date:
@@ -197,11 +236,18 @@ def status_of(
     kb: KnowledgeBase,
 ) -> list[StatusItem]:
     """The state of every evidence item ``report`` owes, given the store's ``records``."""
-    deadlines: dict[str, list[str]] = {}
+    deadlines: dict[str, list[DueBy]] = {}
     for p in report.procedures:
-        if p.required and p.deadline:
+        if p.required and p.deadline_en and p.deadline_zh:
+            due = DueBy(
+                procedure=p.id,
+                name_zh=p.name_zh,
+                name_en=p.name_en,
+                deadline_zh=p.deadline_zh,
+                deadline_en=p.deadline_en,
+            )
             for item in p.evidence:
-                deadlines.setdefault(item, []).append(f"{p.id}: {p.deadline}")
+                deadlines.setdefault(item, []).append(due)
     items: list[StatusItem] = []
     for item, (users, required) in _owed(report).items():
         kind = kb.evidence_kinds.get(item)
@@ -221,7 +267,7 @@ def status_of(
             )
             continue
         items.append(_item(kind, users, required, deadlines, records, facts, now, kb))
-    order = {ItemState.FAILED: 0, ItemState.STALE: 1, ItemState.MISSING: 2, ItemState.HAVE: 3}
+    order = _SEVERITY
     # Worst first; within a state, what is owed for sure, then what hegui can produce itself.
     items.sort(key=lambda i: (order[i.state], i.required is not True, i.is_document, i.kind or ""))
     return items
@@ -231,7 +277,7 @@ def _item(
     kind: EvidenceKind,
     users: list[str],
     required: bool | Literal["review"],
-    deadlines: dict[str, list[str]],
+    deadlines: dict[str, list[DueBy]],
     records: list[Evidence],
     facts: ServiceFacts,
     now: dt.datetime,
@@ -286,6 +332,7 @@ def status(
     now: dt.datetime | None = None,
     kb: KnowledgeBase | None = None,
     store: EvidenceStore | None = None,
+    launch: dt.date | None = None,
 ) -> StatusReport:
     """What ``workspace``'s service owes and what its evidence store holds, as of ``now``.
 
@@ -294,6 +341,11 @@ def status(
         now: The clock (default: the current time, UTC); freshness is judged against it.
         kb: The knowledge base (default: the shipped one).
         store: The evidence store (default: the workspace's).
+        launch: A planned launch date: the report then carries the dated plan
+            (:func:`hegui.kb.plan`), each step judged by its evidence (:func:`step_state`).
+
+    Raises:
+        InputError: ``launch`` is before today (in China).
     """
     kb = kb or load_kb()
     now = now or dt.datetime.now(dt.UTC)
@@ -316,4 +368,11 @@ def status(
         items=tuple(items),
         counts=counts,
         problems=tuple(f"{p.location}: {p.problem}" for p in store.problems),
+        plan=None if launch is None else plan(report, launch, today=_china_date(now), kb=kb),
     )
+
+
+def _china_date(now: dt.datetime) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo("Asia/Shanghai")).date()
